@@ -1,0 +1,1 @@
+"""qabot front-ends: the console and Telegram, thin adapters over `retrieval.Engine`."""

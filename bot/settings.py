@@ -1,0 +1,51 @@
+"""All of qabot's settings, read once from the environment (prefix QABOT_) and `.env`."""
+from __future__ import annotations
+
+import json
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT / "seeds"
+
+
+class Settings(BaseSettings):
+    """qabot's configuration; see .env.example for every field with its meaning."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QABOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    corpus_dir: Path = DEFAULT_CORPUS
+    top_k: int = Field(default=5, ge=1, le=50)
+    confidence_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    bm25_backend: str = "rank-bm25"
+    index_dir: Path = REPO_ROOT / ".cache" / "index"
+    log_level: str = "WARNING"
+
+    telegram_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    allowed_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    rate_limit_per_minute: int = Field(default=20, ge=0)
+
+    @field_validator("allowed_chat_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept "1,2,3" as well as a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [int(v) for v in text.replace(" ", "").split(",") if v]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("telegram_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value

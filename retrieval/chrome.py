@@ -1,0 +1,66 @@
+"""Web-page chrome: lines scraped along with an article that are not its content.
+
+General rules, no list of any corpus's lines: navigation and UI phrases, photo
+credits, reading-time and comment counters, error pages, newsletter prompts,
+caption lines, and lines repeated within the document.
+"""
+from __future__ import annotations
+
+import re
+
+_UI_PHRASES = re.compile(
+    r"""
+    ^(skip|jump)\s+to\s+(main\s+)?(content|navigation)
+    | ^(photo|image|picture|video|graphic|illustration)s?\s*(by|credit|courtesy|source)?\s*[:|]
+    | ^(photo|image|picture)s?\s+(by|credit|courtesy)\b
+    | ^comments?\s*[:(]?\s*\d*\)?$ | ^\d+\s+comments?$
+    | ^\d+\s*(min|mins|minutes?)(\s+read)?$
+    | page\s+not\s+found | ^404\b | does\s+not\s+exist\s+or\s+is\s+not\s+available
+    | newsletter | ^subscribe\b | ^sign\s+(up|in)\b | ^log\s*in\b
+    | ^(share|tweet|email|print)(\s+(this|on|article|story)\b.*)?$
+    | ^advertisement$ | ^(related|recommended|more)\s+(stories|articles|from\b.*|news)$
+    | ^read\s+more\b | ^click\s+here\b | ^follow\s+us\b | all\s+rights\s+reserved | ^©
+    | ^(updated|published|posted|last\s+modified)\s*:?\s+\w+\.?\s+\d
+    | ^(by\s+)?[\w .'-]+\s+and\s+agencies$
+    | cookies?\s+(policy|settings|consent)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# "George Smith, AFP | A general view shows ..." — a caption or credit line.
+_PIPED = re.compile(r"\s\|\s")
+
+
+def is_chrome(line: str) -> bool:
+    """True for a line that belongs to the page around an article, not to it."""
+    stripped = line.strip()
+    if not stripped or not any(ch.isalpha() for ch in stripped):
+        return True
+    if _UI_PHRASES.search(stripped) or _PIPED.search(stripped):
+        return True
+    # A bare label of one or two words ("Advertisement", "5 min") is never content.
+    return len(stripped.split()) <= 2 and not stripped.endswith((".", "?", "!"))
+
+
+def content_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the lines of `text` that are content, in order.
+
+    A line repeated later in the document (a headline shown twice, a credit) is kept
+    only the first time.
+    """
+    seen: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, end = pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+        key = " ".join(line.split()).lower()
+        if is_chrome(line) or key in seen:
+            continue
+        seen.add(key)
+        # Trim surrounding spaces so quotes never start or end with blanks.
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+    return spans

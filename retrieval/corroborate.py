@@ -1,0 +1,68 @@
+"""Group equal answers from different sources; notice when strong sources disagree."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrieval.normalize import same_answer
+from retrieval.reader import Scored
+
+SUPPORT_COVER = 0.5  # a supporting sentence matches at least half as well as the best one
+CONFLICT_MARGIN = 1.0  # a rival value this close to the best score is a real disagreement
+CONFLICT_KINDS = frozenset({"number", "date", "money", "percent", "duration"})
+MAX_CLUSTERED = 60
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Candidates that state one value, best first."""
+
+    members: tuple[Scored, ...]
+
+    @property
+    def best(self) -> Scored:
+        return self.members[0]
+
+
+def cluster(cands: list[Scored]) -> list[Cluster]:
+    """Greedy grouping of the top candidates by `same_answer`, in score order."""
+    groups: list[list[Scored]] = []
+    for cand in cands[:MAX_CLUSTERED]:
+        for group in groups:
+            if same_answer(group[0].text, cand.text):
+                group.append(cand)
+                break
+        else:
+            groups.append([cand])
+    return [Cluster(tuple(g)) for g in groups]
+
+
+def supporting(group: Cluster, best_cover: float) -> list[Scored]:
+    """One candidate per sentence that states the value in a sentence matching the question."""
+    seen: set[int] = set()
+    out = []
+    for cand in group.members:
+        if cand.sentence in seen or cand.view.cover < SUPPORT_COVER * best_cover:
+            continue
+        seen.add(cand.sentence)
+        out.append(cand)
+    return out
+
+
+def rivals(groups: list[Cluster], kind: str, sources_of: dict[int, str]) -> list[Cluster]:
+    """Other values for the same question from sources that do not state the best one."""
+    if kind not in CONFLICT_KINDS or len(groups) < 2:
+        return []
+    best = groups[0].best
+    backed = {sources_of[c.sentence] for c in groups[0].members}
+    out = []
+    for group in groups[1:]:
+        top = group.best
+        if (
+            best.score - top.score <= CONFLICT_MARGIN
+            and top.label == best.label
+            and top.view.cover >= 0.8 * best.view.cover
+            and sources_of[top.sentence] not in backed
+            and not same_answer(top.text, best.text)
+        ):
+            out.append(group)
+    return out

@@ -1,0 +1,149 @@
+"""The one path from a question to an Answer: retrieve, read, corroborate, decide."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.bm25 import make_scorer, top_k
+from retrieval.corpus import load_corpus
+from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
+from retrieval.features import coverage, sentence_view
+from retrieval.nlp import ParseCache
+from retrieval.normalize import answer_key
+from retrieval.passages import passage_tokens, split_corpus
+from retrieval.question import analyze
+from retrieval.tokenize import tokenize
+from retrieval.reader import Scored, load_model, read
+from retrieval.values import Answer, Claim, Document, Evidence, Hit
+
+MAX_QUESTION_CHARS = 1000
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How much the engine reads and when it abstains."""
+
+    top_k: int = 5  # passages attached to an answer
+    read_k: int = 12  # sentences the reader parses for candidates
+    support_k: int = 40  # passages searched for corroborating sources
+    threshold: float = 0.5  # abstain below this confidence
+    backend: str = "rank-bm25"
+    context: int = 1  # neighbouring sentences indexed with each sentence
+
+
+def clean_question(text: str) -> str:
+    """The question without control or invisible characters, bounded in length."""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+    text = _INVISIBLE.sub("", text)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+
+
+class Engine:
+    """Answers questions from a corpus; build once, call `answer` from any thread."""
+
+    def __init__(self, documents: list[Document], config: EngineConfig | None = None) -> None:
+        self.config = config or EngineConfig()
+        self.documents = documents
+        self.sentences = split_corpus(documents)
+        tokens = passage_tokens(self.sentences, self.config.context)
+        self.scorer = make_scorer(tokens, self.config.backend)
+        n = len(tokens)
+        df = Counter(t for toks in tokens for t in set(toks))
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.model = load_model()
+        self.parses = ParseCache()
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, config: EngineConfig | None = None) -> Engine:
+        """Load every document below `folder` and index it."""
+        return cls(load_corpus(folder), config)
+
+    def hit(self, passage: int, score: float) -> Hit:
+        sent = self.sentences[passage]
+        doc = self.documents[sent.doc]
+        return Hit(passage, doc.source, doc.title, sent.text, score)
+
+    def search(self, question: str, k: int) -> list[Hit]:
+        """The k best passages for a question."""
+        terms = tokenize(clean_question(question))
+        return [self.hit(i, s) for i, s in top_k(self.scorer.get_scores(terms), k)] if terms else []
+
+    def answer(self, question: str) -> Answer:
+        """Short answer, verbatim quote and every supporting source, or an honest abstention."""
+        text = clean_question(question)
+        if not any(ch.isalnum() for ch in text):
+            return Answer(question, None, None, (), 0.0, reason="empty")
+        terms = tokenize(text)
+        if not terms:
+            return Answer(question, None, None, (), 0.0, reason="no_terms")
+        ranked = top_k(self.scorer.get_scores(terms), self.config.support_k)
+        hits = tuple(self.hit(i, s) for i, s in ranked[: self.config.top_k])
+        if not ranked:
+            return Answer(question, None, None, (), 0.0, reason="not_found")
+        q_doc, *docs = self.parses.parse([text] + [self.hit(i, 0).text for i, _ in ranked[: self.config.read_k]])
+        q = analyze(text, q_doc)
+        weights = {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
+        best_score = ranked[0][1]
+        views = [
+            (i, sentence_view(d, weights, s / best_score, rank))
+            for rank, ((i, s), d) in enumerate(zip(ranked, docs))
+        ]
+        cands = read(q, views, self.model)
+        if not cands:
+            return Answer(question, None, None, (), 0.0, passages=hits, reason="not_found")
+        groups = cluster(cands)
+        best = groups[0].best
+        margin = best.score - groups[1].best.score if len(groups) > 1 else 5.0
+        confidence = self.model.confidence(best.score, margin, best.view.cover)
+        if confidence < self.config.threshold:
+            return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
+        support = supporting(groups[0], best.view.cover)
+        evidence = self._evidence(support) + self._more_support(best, ranked, support, weights)
+        sources = tuple(sorted({e.source for e in evidence}))
+        sources_of = {c.sentence: self.documents[self.sentences[c.sentence].doc].source for c in cands}
+        conflicts = tuple(
+            Claim(g.best.text, tuple(self._evidence(supporting(g, g.best.view.cover))), g.best.score)
+            for g in rivals(groups, q.kind, sources_of)
+        )
+        return Answer(
+            question, best.text, evidence[0].quote, sources, confidence,
+            evidence=tuple(evidence), conflicts=conflicts, passages=hits,
+        )
+
+    def _evidence(self, cands: list[Scored]) -> list[Evidence]:
+        out = []
+        for c in cands:
+            sent = self.sentences[c.sentence]
+            doc = self.documents[sent.doc]
+            out.append(Evidence(doc.source, doc.title, sent.text, c.text))
+        return out
+
+    def _more_support(
+        self, best: Scored, ranked: list[tuple[int, float]], have: list[Scored],
+        weights: dict[str, float],
+    ) -> list[Evidence]:
+        """Sentences beyond those the reader parsed that state the answer verbatim."""
+        key = answer_key(best.text)
+        done = {c.sentence for c in have}
+        out = []
+        for i, _ in ranked[self.config.read_k :]:
+            sent = self.sentences[i]
+            if i in done or not _contains(answer_key(sent.text), key):
+                continue
+            if coverage(set(tokenize(sent.text)), weights) < SUPPORT_COVER * best.view.cover:
+                continue
+            doc = self.documents[sent.doc]
+            out.append(Evidence(doc.source, doc.title, sent.text, best.text))
+        return out
+
+
+def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))

@@ -1,0 +1,46 @@
+"""When are two answer strings the same answer? ("Jan 25" = "January 25", "over 90" = "90")."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+MONTHS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+    "jul": "july", "aug": "august", "sep": "september", "sept": "september",
+    "oct": "october", "nov": "november", "dec": "december",
+}
+# Qualifiers that do not change which value is meant.
+_FILLER = frozenset(
+    "a an the more than over at least about some around nearly almost roughly approximately "
+    "up to on in of".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def answer_key(text: str) -> tuple[str, ...]:
+    """Comparable tokens of an answer: case, punctuation, thousands commas, qualifiers gone."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("-", " ")
+    text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text).replace(".", " ")
+    toks = [MONTHS.get(t, t) for t in _WORD.findall(text)]
+    return tuple(t for t in toks if t not in _FILLER)
+
+
+def same_answer(a: str, b: str) -> bool:
+    """True when two answer strings name the same value or entity.
+
+    Numbers must match exactly; names may differ in transliteration ("Sergei"/"Sergey")
+    or drop a first name ("Kerry" / "John Kerry").
+    """
+    ka, kb = answer_key(a), answer_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    if any(ch.isdigit() for t in ka + kb for ch in t):
+        return False
+    short, long_ = sorted((ka, kb), key=len)
+    if long_[-len(short) :] == short and len(short[-1]) > 2:
+        return True  # surname alone, or a title before the name
+    return len(ka) == len(kb) and SequenceMatcher(None, " ".join(ka), " ".join(kb)).ratio() >= 0.85

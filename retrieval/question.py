@@ -1,0 +1,121 @@
+"""Question analysis: its search terms and the kind of answer it expects."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from retrieval.tokenize import tokenize
+
+# Answer kinds the reader knows; each maps to the spaCy entity labels that fit it.
+KIND_LABELS: dict[str, frozenset[str]] = {
+    "person": frozenset({"PERSON", "ORG", "NORP"}),
+    "date": frozenset({"DATE", "TIME"}),
+    "place": frozenset({"GPE", "LOC", "FAC"}),
+    "number": frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
+    "money": frozenset({"MONEY", "CARDINAL"}),
+    "percent": frozenset({"PERCENT", "CARDINAL"}),
+    "org": frozenset({"ORG", "NORP", "GPE"}),
+    "duration": frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL"}),
+    "language": frozenset({"LANGUAGE", "NORP"}),
+    "group": frozenset({"NORP", "ORG"}),
+    "event": frozenset({"EVENT", "DATE"}),
+    "work": frozenset({"WORK_OF_ART", "PRODUCT", "LAW", "EVENT"}),
+    "thing": frozenset(),
+}
+
+# Focus nouns of "which/what X" questions that name an answer kind.
+FOCUS_KINDS: dict[str, str] = {
+    **dict.fromkeys("year date day month century decade time era period season".split(), "date"),
+    **dict.fromkeys(
+        "city country state town place region province capital continent nation village "
+        "county island location area district neighbourhood neighborhood site river "
+        "mountain street ocean sea lake".split(),
+        "place",
+    ),
+    **dict.fromkeys(
+        "person man woman leader president minister king queen emperor pope player coach "
+        "author writer scientist inventor founder official chancellor general actor "
+        "singer artist politician ruler prince duke bishop".split(),
+        "person",
+    ),
+    **dict.fromkeys(
+        "company organization organisation team group party university college agency "
+        "army club network channel newspaper firm institution body force band "
+        "council".split(),
+        "org",
+    ),
+    **dict.fromkeys("language tongue".split(), "language"),
+    **dict.fromkeys("nationality religion ethnicity".split(), "group"),
+    **dict.fromkeys("number amount percentage population".split(), "number"),
+    **dict.fromkeys("war battle event".split(), "event"),
+}
+
+_HOW_KINDS = {
+    "many": "number", "much": "money", "long": "duration", "old": "number",
+    "far": "number", "large": "number", "big": "number", "often": "duration",
+    "tall": "number", "high": "number",
+}
+WH_WORDS = ("who", "whom", "whose", "when", "where", "why", "how", "which", "what")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A parsed question: its index terms, wh-word, expected kind and focus noun."""
+
+    text: str
+    terms: tuple[str, ...]
+    wh: str
+    kind: str
+    focus: str | None
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return KIND_LABELS[self.kind]
+
+
+def _focus(doc: Doc, wh_index: int) -> str | None:
+    """The noun a which/what question asks about ("which city" -> city)."""
+    wh = doc[wh_index]
+    if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
+        return wh.head.text.lower()
+    # "What is the capital of France?" -> the attribute the copula names.
+    for tok in doc:
+        if tok.dep_ in ("attr", "nsubj") and tok.pos_ == "NOUN" and tok.i != wh_index:
+            return tok.text.lower()
+    if wh_index + 1 < len(doc) and doc[wh_index + 1].pos_ == "NOUN":
+        return doc[wh_index + 1].text.lower()
+    return None
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def analyze(text: str, doc: Doc) -> Question:
+    """Question from its text and its spaCy parse."""
+    lower = [t.text.lower() for t in doc]
+    wh_index = next((i for i, w in enumerate(lower) if w in WH_WORDS), -1)
+    wh = lower[wh_index] if wh_index >= 0 else ""
+    focus = None
+    kind = "thing"
+    if wh in ("who", "whom", "whose"):
+        kind = "person"
+    elif wh == "when":
+        kind = "date"
+    elif wh == "where":
+        kind = "place"
+    elif wh == "how" and wh_index + 1 < len(lower):
+        kind = _HOW_KINDS.get(lower[wh_index + 1], "thing")
+    elif wh in ("which", "what") or wh_index < 0:
+        focus = _focus(doc, max(wh_index, 0))
+        if focus:
+            kind = FOCUS_KINDS.get(_singular(focus), "thing")
+            focus = _singular(focus)
+    if "percent" in lower or "percentage" in lower:
+        kind = "percent" if wh in ("what", "how") else kind
+    return Question(text, tuple(tokenize(text)), wh, kind, focus)

@@ -1,0 +1,63 @@
+"""The reader: score candidate spans in the retrieved sentences with a small linear model."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from retrieval.candidates import extract
+from retrieval.features import SentenceView, features
+from retrieval.question import Question
+
+WEIGHTS = Path(__file__).parent / "data" / "reader.json"
+
+
+@dataclass(frozen=True)
+class Model:
+    """Linear candidate scorer plus the logistic calibration of its confidence."""
+
+    weights: dict[str, float]
+    calibration: dict[str, float]
+
+    def score(self, feats: dict[str, float]) -> float:
+        return sum(self.weights.get(name, 0.0) * value for name, value in feats.items())
+
+    def confidence(self, best: float, margin: float, cover: float) -> float:
+        """Probability that the best candidate is right (fit by scripts/train_reader.py)."""
+        c = self.calibration
+        z = c["bias"] + c["score"] * best + c["margin"] * margin + c["cover"] * cover
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = WEIGHTS) -> Model:
+    """The versioned reader model shipped in retrieval/data/."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Model(data["weights"], data["calibration"])
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate span with its text, its sentence and its model score."""
+
+    text: str
+    sentence: int  # index into the engine's sentence list
+    view: SentenceView
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> list[Scored]:
+    """All candidates of the given sentences, best first."""
+    out = []
+    for sent_id, view in views:
+        for cand in extract(view.doc):
+            span = view.doc[cand.start : cand.end]
+            s = model.score(features(q, view, cand))
+            out.append(Scored(span.text, sent_id, view, cand.start, cand.end, cand.label, s))
+    out.sort(key=lambda c: -c.score)
+    return out

@@ -1,0 +1,58 @@
+"""The one tokenizer for passages and questions: lowercase words, Snowball stems, no stopwords."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+# Function words only: content words such as "first", "name" or "part" stay searchable.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom whose why will with would you
+    your yours yourself yourselves s t d ll m re ve also yet may might must shall us let
+    ever many much whether either neither upon via per within without among amongst
+    """.split()
+)
+
+_ACRONYM = re.compile(r"\b(?:[^\W\d_]\.){2,}")
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+_WORD = re.compile(r"[^\W_]+")
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball stem of a lowercase word."""
+    return _stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Surface words in order, before case folding (U.S. -> US, 1,000 -> 1000)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _THOUSANDS.sub("", text)
+    return _WORD.findall(text)
+
+
+def term(word: str) -> str | None:
+    """Index term of one surface word, or None for a stopword.
+
+    An all-capitals word is an acronym, never a stopword ("US", "IT", "WHO").
+    """
+    lower = word.lower()
+    if lower in STOPWORDS and not (word.isupper() and len(word) > 1):
+        return None
+    return stem(lower)
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms of `text`, in order, repeats kept (BM25 counts them)."""
+    return [t for w in words(text) if (t := term(w)) is not None]

@@ -1,0 +1,103 @@
+"""Frozen values that flow from the corpus to the front-ends."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file: its source id, title and full text."""
+
+    source: str
+    title: str
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A quotable sentence: character offsets into its document's text."""
+
+    doc: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage: the sentence it is centred on and its BM25 score."""
+
+    passage: int
+    source: str
+    title: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One source's verbatim support for an answer value."""
+
+    source: str
+    title: str
+    quote: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An answer value with every piece of evidence that states it."""
+
+    text: str
+    evidence: tuple[Evidence, ...]
+    score: float
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(sorted({e.source for e in self.evidence}))
+
+    @property
+    def quote(self) -> str:
+        return self.evidence[0].quote
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says about a question; `text` is None when it abstains.
+
+    `reason` says why it abstained ("empty", "no_terms", "not_found", "low_confidence").
+    `conflicts` holds the other values when sources disagree.
+    """
+
+    question: str
+    text: str | None
+    quote: str | None
+    sources: tuple[str, ...]
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+    conflicts: tuple[Claim, ...] = ()
+    passages: tuple[Hit, ...] = ()
+    reason: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.text is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict; `answer` is null when the engine abstained."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "quote": self.quote,
+            "sources": list(self.sources),
+            "confidence": round(self.confidence, 4),
+            "reason": self.reason,
+            "evidence": [asdict(e) for e in self.evidence],
+            "conflicts": [
+                {"answer": c.text, "sources": list(c.sources), "quote": c.quote}
+                for c in self.conflicts
+            ],
+            "passages": [asdict(h) for h in self.passages],
+        }
