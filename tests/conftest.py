@@ -1,0 +1,34 @@
+"""Shared fixtures: the engine on the shipped seed corpus, and small literal corpora."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from retrieval import Engine
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+
+# Never let a test reach the network through a proxy; the fake Bot API is on loopback.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+@pytest.fixture(scope="session")
+def seeds_engine() -> Engine:
+    """The engine on seeds/, built once per test session."""
+    return Engine.from_folder(SEEDS)
+
+
+def write_corpus(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create files (text or bytes) under `root`; return `root`."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
