@@ -21,7 +21,7 @@ def run_eval(engine: Engine, questions: Path, predictions: Path | None, verbose:
     preds = []
     for row in gold:
         a = engine.answer(row["question"])
-        preds.append({"question": row["question"], "answer": a.text, "quote": a.quote, "sources": list(a.sources)})
+        preds.append({"question": row["question"], "answer": a.text, "quote": a.quote, "sources": list(a.sources), "confidence": round(a.confidence, 4)})
         if verbose:
             golds = row.get("answers") or []
             ok = is_correct(a.text, golds) if golds and a.text else not golds and not a.text

@@ -11,11 +11,11 @@ from pathlib import Path
 from retrieval.bm25 import make_scorer, top_k
 from retrieval.corpus import load_corpus
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
-from retrieval.features import coverage, sentence_view
+from retrieval.features import SentenceView, coverage, sentence_view
 from retrieval.nlp import ParseCache
 from retrieval.normalize import answer_key
-from retrieval.passages import passage_tokens, split_corpus
-from retrieval.question import analyze
+from retrieval.passages import split_corpus, window_tokens
+from retrieval.question import Question, analyze
 from retrieval.tokenize import tokenize
 from retrieval.reader import Scored, load_model, read
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
@@ -31,7 +31,7 @@ class EngineConfig:
     top_k: int = 5  # passages attached to an answer
     read_k: int = 12  # sentences the reader parses for candidates
     support_k: int = 40  # passages searched for corroborating sources
-    threshold: float = 0.5  # abstain below this confidence
+    threshold: float = 0.25  # abstain below this confidence (calibrated on SQuAD 2.0 dev)
     backend: str = "rank-bm25"
     context: int = 1  # neighbouring sentences indexed with each sentence
 
@@ -51,10 +51,13 @@ class Engine:
         self.config = config or EngineConfig()
         self.documents = documents
         self.sentences = split_corpus(documents)
-        tokens = passage_tokens(self.sentences, self.config.context)
-        self.scorer = make_scorer(tokens, self.config.backend)
-        n = len(tokens)
-        df = Counter(t for toks in tokens for t in set(toks))
+        own = [tokenize(s.text) for s in self.sentences]
+        titles = [tokenize(d.title) for d in documents]
+        window = window_tokens(own, self.sentences, titles, self.config.context)
+        # A passage scores as its sentence plus its window: two exact BM25Okapi indexes.
+        self.scorers = (make_scorer(own, self.config.backend), make_scorer(window, self.config.backend))
+        n = len(own)
+        df = Counter(t for toks in own for t in set(toks))
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)
         self.model = load_model()
@@ -73,7 +76,14 @@ class Engine:
     def search(self, question: str, k: int) -> list[Hit]:
         """The k best passages for a question."""
         terms = tokenize(clean_question(question))
-        return [self.hit(i, s) for i, s in top_k(self.scorer.get_scores(terms), k)] if terms else []
+        return [self.hit(i, s) for i, s in self.ranked(terms, k)]
+
+    def ranked(self, terms: list[str], k: int) -> list[tuple[int, float]]:
+        """The k best passages (index, score) for query terms."""
+        if not terms:
+            return []
+        own, window = self.scorers
+        return top_k(own.get_scores(terms) + window.get_scores(terms), k)
 
     def answer(self, question: str) -> Answer:
         """Short answer, verbatim quote and every supporting source, or an honest abstention."""
@@ -83,18 +93,12 @@ class Engine:
         terms = tokenize(text)
         if not terms:
             return Answer(question, None, None, (), 0.0, reason="no_terms")
-        ranked = top_k(self.scorer.get_scores(terms), self.config.support_k)
+        ranked = self.ranked(terms, self.config.support_k)
         hits = tuple(self.hit(i, s) for i, s in ranked[: self.config.top_k])
         if not ranked:
             return Answer(question, None, None, (), 0.0, reason="not_found")
-        q_doc, *docs = self.parses.parse([text] + [self.hit(i, 0).text for i, _ in ranked[: self.config.read_k]])
-        q = analyze(text, q_doc)
+        q, views = self.reading(text, ranked)
         weights = {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
-        best_score = ranked[0][1]
-        views = [
-            (i, sentence_view(d, weights, s / best_score, rank))
-            for rank, ((i, s), d) in enumerate(zip(ranked, docs))
-        ]
         cands = read(q, views, self.model)
         if not cands:
             return Answer(question, None, None, (), 0.0, passages=hits, reason="not_found")
@@ -116,6 +120,18 @@ class Engine:
             question, best.text, evidence[0].quote, sources, confidence,
             evidence=tuple(evidence), conflicts=conflicts, passages=hits,
         )
+
+    def reading(
+        self, text: str, ranked: list[tuple[int, float]]
+    ) -> tuple[Question, list[tuple[int, SentenceView]]]:
+        """The parsed question and the parsed, aligned top sentences the reader reads."""
+        top = ranked[: self.config.read_k]
+        q_doc, *docs = self.parses.parse([text] + [self.sentences[i].text for i, _ in top])
+        q = analyze(text, q_doc)
+        weights = {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
+        best = top[0][1]
+        views = [(i, sentence_view(d, weights, s / best, r)) for r, ((i, s), d) in enumerate(zip(top, docs))]
+        return q, views
 
     def _evidence(self, cands: list[Scored]) -> list[Evidence]:
         out = []

@@ -14,18 +14,19 @@ def split_corpus(docs: list[Document]) -> list[Sentence]:
     return out
 
 
-def passage_tokens(sentences: list[Sentence], context: int = 1) -> list[list[str]]:
-    """Index terms of each passage: its sentence plus `context` sentences either side.
+def window_tokens(
+    own: list[list[str]], sentences: list[Sentence], titles: list[list[str]], context: int = 1
+) -> list[list[str]]:
+    """Index terms of each sentence's window: the title, the sentence and `context` neighbours.
 
-    The neighbours let a question match a sentence whose subject is named in the
-    sentence before ("He said ..."), without blurring which sentence is quoted.
+    The window lets a question match a sentence whose subject is named in the title or
+    the sentence before ("He said ..."), without blurring which sentence is quoted.
     """
-    own = [tokenize(s.text) for s in sentences]
     out = []
     for i, s in enumerate(sentences):
-        terms = list(own[i])
+        terms = list(titles[s.doc])
         for j in range(max(0, i - context), min(len(sentences), i + context + 1)):
-            if j != i and sentences[j].doc == s.doc:
+            if sentences[j].doc == s.doc:
                 terms.extend(own[j])
         out.append(terms)
     return out

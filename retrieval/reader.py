@@ -6,8 +6,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
-from retrieval.candidates import extract
+from retrieval.candidates import Candidate, extract
 from retrieval.features import SentenceView, features
 from retrieval.question import Question
 
@@ -51,13 +52,20 @@ class Scored:
     score: float
 
 
-def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> list[Scored]:
-    """All candidates of the given sentences, best first."""
-    out = []
+def featurize(
+    q: Question, views: list[tuple[int, SentenceView]]
+) -> Iterator[tuple[int, SentenceView, Candidate, dict[str, float]]]:
+    """Every candidate of the given sentences with its features."""
     for sent_id, view in views:
         for cand in extract(view.doc):
-            span = view.doc[cand.start : cand.end]
-            s = model.score(features(q, view, cand))
-            out.append(Scored(span.text, sent_id, view, cand.start, cand.end, cand.label, s))
+            yield sent_id, view, cand, features(q, view, cand)
+
+
+def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> list[Scored]:
+    """All candidates of the given sentences, best first."""
+    out = [
+        Scored(view.doc[c.start : c.end].text, sent_id, view, c.start, c.end, c.label, model.score(f))
+        for sent_id, view, c, f in featurize(q, views)
+    ]
     out.sort(key=lambda c: -c.score)
     return out

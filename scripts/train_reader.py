@@ -1,0 +1,172 @@
+"""Fit the reader's weights and confidence calibration; writes retrieval/data/reader.json.
+
+    python scripts/train_reader.py [--shared ../shared] [--folds]
+
+Candidates come from the engine's own retrieval on the SQuAD dev corpus, so training sees
+what the reader sees. The ranker is a listwise softmax over each question's candidates
+(L2-regularised); the calibration is a logistic regression of "the best candidate is
+right" on (best score, margin, coverage), with unanswerable SQuAD 2.0 questions as
+negatives. Deterministic: same data, same weights.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import optimize, sparse
+
+from retrieval import Engine, EngineConfig
+from retrieval.engine import clean_question
+from retrieval.evaluate import is_correct, score_tokens
+from retrieval.reader import WEIGHTS, featurize
+from retrieval.tokenize import tokenize
+
+L2 = 1.0
+
+
+@dataclass
+class Example:
+    """One question's candidates: features, labels, and what calibration needs."""
+
+    feats: list[dict[str, float]]
+    texts: list[str]
+    covers: list[float]
+    positive: np.ndarray
+    golds: list[str]
+    article: str
+
+
+def examples(engine: Engine, rows: list[dict]) -> list[Example]:
+    out = []
+    for row in rows:
+        text = clean_question(row["question"])
+        ranked = engine.ranked(tokenize(text), engine.config.support_k)
+        if not ranked:
+            continue
+        q, views = engine.reading(text, ranked)
+        feats, texts, covers = [], [], []
+        for _, view, cand, f in featurize(q, views):
+            feats.append(f)
+            texts.append(view.doc[cand.start : cand.end].text)
+            covers.append(view.cover)
+        golds = row.get("answers") or []
+        gold_toks = [score_tokens(g) for g in golds]
+        exact = np.array([score_tokens(t) in gold_toks for t in texts], dtype=bool)
+        positive = exact if exact.any() else np.array([bool(golds) and is_correct(t, golds) for t in texts])
+        out.append(Example(feats, texts, covers, positive, golds, (row.get("sources") or ["?"])[0]))
+    return out
+
+
+def design(exs: list[Example], names: list[str]) -> sparse.csr_matrix:
+    index = {n: i for i, n in enumerate(names)}
+    rows, cols, vals = [], [], []
+    r = 0
+    for ex in exs:
+        for f in ex.feats:
+            for name, v in f.items():
+                if name in index and v:
+                    rows.append(r), cols.append(index[name]), vals.append(v)
+            r += 1
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(r, len(names)))
+
+
+def fit_ranker(exs: list[Example], names: list[str]) -> np.ndarray:
+    """Weights minimising the softmax loss of the right candidates, per question."""
+    train = [ex for ex in exs if ex.positive.any() and len(ex.feats) > 1]
+    X = design(train, names)
+    pos = np.concatenate([ex.positive for ex in train]).astype(float)
+    sizes = np.array([len(ex.feats) for ex in train])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    group = np.repeat(np.arange(len(train)), sizes)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = X @ w
+        m = np.maximum.reduceat(s, starts)[group]
+        e = np.exp(s - m)
+        z_all = np.add.reduceat(e, starts)
+        z_pos = np.add.reduceat(e * pos, starts)
+        value = float(np.sum(np.log(z_all) - np.log(z_pos))) + L2 * float(w @ w)
+        p_all = e / z_all[group]
+        p_pos = e * pos / z_pos[group]
+        grad = X.T @ (p_all - p_pos) + 2 * L2 * w
+        return value, grad
+
+    res = optimize.minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B")
+    return res.x
+
+
+def best_of(ex: Example, w: dict[str, float]) -> tuple[int, float, float]:
+    """Index, score and margin of the best candidate (margin to the next other text)."""
+    scores = np.array([sum(w.get(k, 0.0) * v for k, v in f.items()) for f in ex.feats])
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    key = score_tokens(ex.texts[best])
+    rival = next((scores[i] for i in order[1:] if score_tokens(ex.texts[i]) != key), scores[best] - 5)
+    return best, float(scores[best]), float(scores[best] - rival)
+
+
+def fit_calibration(exs: list[Example], w: dict[str, float]) -> dict[str, float]:
+    """Logistic regression of 'the best candidate is correct' on its score, margin, cover."""
+    X, y = [], []
+    for ex in exs:
+        i, s, margin = best_of(ex, w)
+        X.append([1.0, s, min(margin, 5.0), ex.covers[i]])
+        y.append(float(bool(ex.golds) and is_correct(ex.texts[i], ex.golds)))
+    X, y = np.array(X), np.array(y)
+
+    def loss(c: np.ndarray) -> tuple[float, np.ndarray]:
+        z = X @ c
+        p = 1 / (1 + np.exp(-z))
+        eps = 1e-12
+        value = -float(np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))) + 1e-3 * float(c @ c)
+        return value, X.T @ (p - y) + 2e-3 * c
+
+    c = optimize.minimize(loss, np.zeros(4), jac=True, method="L-BFGS-B").x
+    return {"bias": c[0], "score": c[1], "margin": c[2], "cover": c[3]}
+
+
+def top1(exs: list[Example], w: dict[str, float]) -> tuple[float, float]:
+    """Share of answerable questions whose best candidate is exactly / leniently right."""
+    ans = [ex for ex in exs if ex.golds]
+    em = ok = 0
+    for ex in ans:
+        i, _, _ = best_of(ex, w)
+        em += score_tokens(ex.texts[i]) in [score_tokens(g) for g in ex.golds]
+        ok += is_correct(ex.texts[i], ex.golds)
+    return em / len(ans), ok / len(ans)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--folds", action="store_true", help="Also report leave-one-article-out accuracy.")
+    args = parser.parse_args()
+    squad = args.shared / "eval" / "squad-dev"
+    engine = Engine.from_folder(squad / "corpus", EngineConfig())
+    v1 = examples(engine, read_jsonl(squad / "questions.jsonl"))
+    v2 = examples(engine, read_jsonl(squad / "questions-v2-with-unanswerable.jsonl"))
+    names = sorted({n for ex in v1 for f in ex.feats for n in f})
+    if args.folds:
+        for art in sorted({ex.article for ex in v1}):
+            w = dict(zip(names, fit_ranker([ex for ex in v1 if ex.article != art], names)))
+            em, ok = top1([ex for ex in v1 if ex.article == art], w)
+            print(f"held-out article {art}: top-1 EM {em:.3f} correct {ok:.3f}")
+    w = dict(zip(names, fit_ranker(v1, names)))
+    em, ok = top1(v1, w)
+    print(f"train top-1 EM {em:.3f} correct {ok:.3f} on {len(v1)} questions")
+    calibration = fit_calibration(v1 + v2, w)
+    weights = {n: round(float(v), 5) for n, v in w.items() if abs(v) > 1e-6}
+    model = {"weights": weights, "calibration": {k: round(float(v), 5) for k, v in calibration.items()}}
+    WEIGHTS.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {WEIGHTS} ({len(weights)} weights)")
+
+
+if __name__ == "__main__":
+    main()
