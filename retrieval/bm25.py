@@ -6,6 +6,8 @@ from typing import Protocol
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from retrieval.sparse_bm25 import SparseBM25
+
 
 class Scorer(Protocol):
     """A BM25 backend: exact BM25Okapi scores for every passage."""
@@ -28,8 +30,10 @@ def rank_bm25_scorer(corpus: list[list[str]]) -> Scorer:
     return BM25Okapi(corpus)
 
 
-def make_scorer(corpus: list[list[str]], backend: str = "rank-bm25") -> Scorer:
-    """The BM25Okapi scorer for `backend`."""
+def make_scorer(corpus: list[list[str]], backend: str = "sparse") -> Scorer:
+    """The BM25Okapi scorer for `backend`: "sparse" (SparseBM25) or "rank-bm25"."""
+    if backend == "sparse":
+        return SparseBM25(corpus)
     if backend == "rank-bm25":
         return rank_bm25_scorer(corpus)
     raise ValueError(f"unknown BM25 backend {backend!r}")

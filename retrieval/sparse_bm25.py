@@ -1,0 +1,258 @@
+"""BM25Okapi as a sparse term-passage weight matrix: rank-bm25's exact scores, fast top-k."""
+from __future__ import annotations
+
+import json
+import math
+import zipfile
+from collections import defaultdict
+from itertools import chain, count
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+FORMAT = "qabot-sparse-bm25/1"
+_CHUNK = 1 << 22  # elements per vectorised step: bounds the build's temporaries
+_PASSAGE_BLOCK = 1 << 16
+_CHEAP = 5_000  # postings few enough to score their union exactly, probing the rest
+_SLACK = 1e-9  # relative margin on pruning bounds, far above float rounding error
+
+
+class SparseBM25:
+    """rank-bm25's BM25Okapi from precomputed (term, passage) weights: CSR, one row per term."""
+
+    def __init__(
+        self, corpus: list[list[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
+    ) -> None:
+        doc_len = np.fromiter(map(len, corpus), dtype=np.int64, count=len(corpus))
+        if not doc_len.sum():  # rank-bm25 divides by zero here
+            raise ValueError("cannot index a corpus without passages or terms")
+        ids: defaultdict[str, int] = defaultdict(count().__next__)
+        # Ids in order of first appearance: rank-bm25 sums the idfs in that order.
+        terms = map(ids.__getitem__, chain.from_iterable(corpus))
+        key = np.fromiter(terms, dtype=np.int64, count=int(doc_len.sum()))
+        vocab = dict(ids)
+        df, passages, tf = _postings(key, doc_len, len(vocab))
+        del key
+        avgdl = int(doc_len.sum()) / len(corpus)
+        idf, average_idf = _idf(df, len(corpus), epsilon)
+        # rank-bm25's expression and operation order, so each weight matches it bit for bit
+        norm = k1 * (1 - b + b * doc_len / avgdl)
+        indptr = np.concatenate(([0], np.cumsum(df)))
+        weights = np.empty(len(tf))
+        bounds = np.searchsorted(indptr, np.arange(0, len(tf), _CHUNK))
+        for t0, t1 in zip(bounds, np.append(bounds[1:], len(df))):  # whole rows per step
+            s = slice(indptr[t0], indptr[t1])
+            f, term_idf = tf[s], np.repeat(idf[t0:t1], df[t0:t1])
+            weights[s] = term_idf * (f * (k1 + 1) / (f + norm[passages[s]]))
+        params = {"k1": k1, "b": b, "epsilon": epsilon, "avgdl": avgdl, "average_idf": average_idf}
+        self._adopt(params, vocab, doc_len, indptr, passages, weights)
+
+    def _adopt(self, params: dict[str, float], vocab: dict[str, int], doc_len: np.ndarray,
+               indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray) -> None:
+        self.params = params
+        self.vocab = vocab
+        self.doc_len = doc_len
+        self.indptr = indptr.astype(np.int64)
+        self.indices = indices
+        self.weights = weights
+        # a row's best weight bounds what its term can add to any passage, for pruning
+        self.term_max = np.maximum.reduceat(weights, self.indptr[:-1])
+
+    @property
+    def n_passages(self) -> int:
+        return len(self.doc_len)
+
+    def _rows(self, query: list[str]) -> list[int]:
+        return [r for t in query if (r := self.vocab.get(t)) is not None]
+
+    def get_scores(self, query: list[str]) -> np.ndarray:
+        """BM25Okapi score of every passage, equal to rank-bm25's `get_scores`."""
+        scores = np.zeros(self.n_passages)
+        for r in self._rows(query):  # in query order, repeats again: rank-bm25's sum order
+            lo, hi = self.indptr[r], self.indptr[r + 1]
+            scores[self.indices[lo:hi]] += self.weights[lo:hi]
+        return scores
+
+    def top_k(self, query: list[str], k: int) -> list[tuple[int, float]]:
+        """The k best (passage, score) pairs scoring above 0, best first, ties to lower index."""
+        occurrences = self._rows(query)
+        if k <= 0 or not occurrences:
+            return []
+        terms, repeats = np.unique(occurrences, return_counts=True)
+        df = self.indptr[terms + 1] - self.indptr[terms]
+        order = np.argsort(df, kind="stable")  # rare terms first: short lists, big weights
+        terms, repeats, df = terms[order], repeats[order], df[order]
+        bound = repeats * self.term_max[terms]
+        if (bound < 0).any():  # an idf floored below zero: partial sums bound nothing
+            scores = self.get_scores(query)
+            cand = np.flatnonzero(scores > 0)
+            return _best(cand, scores[cand], k)
+        # rest[j]: the most a passage holding none of terms[:j] can score
+        rest = np.append(np.cumsum(bound[::-1])[::-1], 0.0) * (1 + _SLACK)
+        used = int(np.searchsorted(np.cumsum(df), _CHEAP, side="right"))
+        if used:  # the rarest lists are short: score their union exactly
+            lists = [self._posting(t)[0] for t in terms[:used]]
+            cand = lists[0] if used == 1 else np.unique(np.concatenate(lists))
+            best = _best(cand, self._exact(cand, occurrences), k)
+            if used == len(terms) or (len(best) == k and rest[used] < best[-1][1]):
+                return best  # nobody outside `cand` can reach the k-th score
+        return self._pruned(occurrences, terms, repeats, rest, max(used, 1), k)
+
+    def _pruned(self, occurrences: list[int], terms: np.ndarray, repeats: np.ndarray,
+                rest: np.ndarray, used: int, k: int) -> list[tuple[int, float]]:
+        """MaxScore: add up the lists of terms[:used] densely; only probe the others' lists."""
+        partial = np.zeros(self.n_passages)
+        done = 0
+        while True:
+            for t, m in zip(terms[done:used], repeats[done:used]):
+                passages, weights = self._posting(t)
+                partial[passages] += weights * m
+            done = used
+            cand = np.flatnonzero(partial > 0)
+            theta = 0.0  # below the k-th best exact score (all weights here are >= 0)
+            if len(cand) >= k:
+                sums = partial[cand]
+                theta = np.partition(sums, len(sums) - k)[len(sums) - k] * (1 - _SLACK)
+            if used == len(terms) or (theta > 0 and rest[used] < theta):
+                cand = cand[partial[cand] + rest[used] >= theta]
+                return _best(cand, self._exact(cand, occurrences), k)
+            used = int(np.argmax(rest < theta)) if theta > 0 else used + 1
+
+    def _posting(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.indptr[row], self.indptr[row + 1]
+        return self.indices[lo:hi], self.weights[lo:hi]
+
+    def _exact(self, cand: np.ndarray, occurrences: list[int]) -> np.ndarray:
+        """Scores of the ascending passages `cand`, summed in rank-bm25's order."""
+        found: dict[int, np.ndarray] = {}
+        scores = np.zeros(len(cand))
+        for r in occurrences:
+            if r not in found:
+                passages, weights = self._posting(r)
+                at = np.minimum(np.searchsorted(passages, cand), len(passages) - 1)
+                found[r] = np.where(passages[at] == cand, weights[at], 0.0)
+            scores += found[r]  # adding 0.0 for a missing term leaves a sum unchanged
+        return scores
+
+    def save(self, folder: Path) -> None:
+        """Write weights.npz, lengths.npy and meta.json (parameters, vocabulary) to `folder`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        shape = (len(self.vocab), self.n_passages)
+        matrix = sp.csr_array((self.weights, self.indices, self.indptr), shape=shape)
+        sp.save_npz(folder / "weights.npz", matrix, compressed=False)
+        np.save(folder / "lengths.npy", self.doc_len, allow_pickle=False)
+        meta = {"format": FORMAT, **self.params, "passages": shape[1], "terms": shape[0],
+                "postings": len(self.weights), "tokens": int(self.doc_len.sum()),
+                "vocabulary": self.vocab}
+        # written last: a save cut short leaves no meta.json, so `load` refuses it
+        (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> SparseBM25:
+        """Read an index written by `save`; ValueError if a file is missing, cut or corrupt."""
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            with open(folder / "weights.npz", "rb") as file:  # closed even when unzipping fails
+                matrix = sp.load_npz(file)
+            doc_len = np.load(folder / "lengths.npy", allow_pickle=False)
+            index = cls.__new__(cls)
+            index._adopt(*_checked(meta, matrix, doc_len))
+        except (OSError, ValueError, EOFError, KeyError, TypeError, zipfile.BadZipFile) as err:
+            raise ValueError(f"unusable BM25 index in {folder}: {err}") from err
+        return index
+
+
+def _slices(n: int) -> list[slice]:
+    return [slice(lo, min(lo + _CHUNK, n)) for lo in range(0, n, _CHUNK)]
+
+
+def _postings(key: np.ndarray, doc_len: np.ndarray, n_terms: int) -> tuple[np.ndarray, ...]:
+    """Per term its passage count, then each distinct (term, passage) pair's passage and tf.
+
+    `key` holds the term id of every token in corpus order; it is overwritten. Work goes
+    in chunks so that no temporary is as large as `key`.
+    """
+    n = len(doc_len)
+    starts = np.concatenate(([0], np.cumsum(doc_len)))
+    key *= n
+    for lo in range(0, n, _PASSAGE_BLOCK):
+        hi = min(lo + _PASSAGE_BLOCK, n)
+        key[starts[lo]:starts[hi]] += np.repeat(np.arange(lo, hi), doc_len[lo:hi])
+    key.sort()  # term-major, then passage: CSR order
+    first = np.empty(len(key), dtype=bool)
+    first[0] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    n_pairs = int(np.count_nonzero(first))
+    passages = np.empty(n_pairs, dtype=np.int32)
+    tf = np.empty(n_pairs, dtype=np.int32 if len(key) < 2**31 else np.int64)
+    df = np.zeros(n_terms, dtype=np.int64)
+    at = 0
+    for s in _slices(len(key)):
+        begins = np.flatnonzero(first[s]) + s.start
+        pair = key[begins]
+        term = pair // n
+        passages[at:at + len(begins)] = pair - term * n
+        tf[at:at + len(begins)] = begins  # where each run begins, until turned into lengths
+        df += np.bincount(term, minlength=n_terms)
+        at += len(begins)
+    for s in _slices(n_pairs - 1):  # forward, so tf[s.stop] is still a run's beginning
+        tf[s] = tf[s.start + 1:s.stop + 1] - tf[s]
+    tf[-1] = len(key) - tf[-1]
+    return df, passages, tf
+
+
+def _idf(df: np.ndarray, n: int, epsilon: float) -> tuple[np.ndarray, float]:
+    """rank-bm25's idf per term (floored for terms in over half the passages) and its mean."""
+    values, inverse = np.unique(df, return_inverse=True)
+    # math.log as rank-bm25 uses: numpy's vectorised log may round the last bit differently
+    rest = np.array([math.log(n - int(v) + 0.5) for v in values])
+    own = np.array([math.log(int(v) + 0.5) for v in values])
+    idf = (rest - own)[inverse]
+    # rank-bm25 keeps a running sum; cumsum adds in the same order (np.sum would pair up)
+    average = float(np.cumsum(idf)[-1]) / len(idf)
+    idf[idf < 0] = epsilon * average
+    return idf, average
+
+
+def _best(passages: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k highest positive scores, ties to the lower passage; `passages` ascending."""
+    keep = scores > 0
+    passages, scores = passages[keep], scores[keep]
+    if len(scores) > k:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = scores >= kth
+        passages, scores = passages[keep], scores[keep]
+    order = np.lexsort((passages, -scores))[:k]
+    return [(int(p), float(s)) for p, s in zip(passages[order], scores[order])]
+
+
+def _checked(meta: Any, matrix: Any, doc_len: np.ndarray) -> tuple[Any, ...]:
+    """The parts of a loaded index, after checking every file agrees with meta.json."""
+    def need(ok: Any, what: str) -> None:
+        if not ok:
+            raise ValueError(f"corrupt index: {what}")
+
+    need(isinstance(meta, dict) and meta.get("format") == FORMAT, "meta.json is not " + FORMAT)
+    n, v, nnz = (meta[key] for key in ("passages", "terms", "postings"))
+    need(all(isinstance(x, int) and x > 0 for x in (n, v, nnz)) and n < 2**31, "bad counts")
+    vocab = meta["vocabulary"]
+    need(isinstance(vocab, dict) and len(vocab) == v, "vocabulary size")
+    need(all(type(r) is int for r in vocab.values()), "vocabulary rows")
+    rows = np.fromiter(vocab.values(), dtype=np.int64, count=v)
+    need(rows.min() == 0 and rows.max() == v - 1 and len(np.unique(rows)) == v, "vocabulary rows")
+    need(doc_len.shape == (n,) and doc_len.dtype == np.int64, "lengths.npy shape")
+    need(doc_len.min() >= 0 and int(doc_len.sum()) == meta["tokens"], "lengths.npy values")
+    params = {key: meta[key] for key in ("k1", "b", "epsilon", "avgdl", "average_idf")}
+    need(all(isinstance(x, float | int) for x in params.values()), "parameters")
+    need(params["avgdl"] == meta["tokens"] / n, "avgdl")
+    need(matrix.format == "csr" and matrix.shape == (v, n) and matrix.nnz == nnz, "matrix shape")
+    indptr, indices, weights = matrix.indptr.astype(np.int64), matrix.indices, matrix.data
+    need(weights.dtype == np.float64 and np.isfinite(weights).all(), "weights")
+    need(indptr[0] == 0 and indptr[-1] == nnz and (np.diff(indptr) > 0).all(), "row pointers")
+    need(indices.min() >= 0 and indices.max() < n, "passage indices")
+    ascending = np.diff(indices) > 0
+    ascending[indptr[1:-1] - 1] = True  # a new row may start lower
+    need(ascending.all(), "passages out of order")
+    return params, vocab, doc_len, indptr, indices.astype(np.int32, copy=False), weights
