@@ -1,16 +1,22 @@
-"""The `qabot` command: console, ask, eval, run (and telegram)."""
+"""The `qabot` command: console, ask, eval, run and telegram."""
 from __future__ import annotations
 
 import json
 import logging
+import re
+import secrets
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from urllib.parse import urlsplit
 
 import typer
 
 from bot.settings import Settings
 from retrieval import CorpusError, Engine, EngineConfig
+
+if TYPE_CHECKING:
+    from bot.telegram_app import Webhook
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="Folder of .txt/.md documents.")]
@@ -86,8 +92,60 @@ def run(corpus: CorpusOpt = None) -> None:
 
     settings = settings_from_env()
     if settings.telegram_token is not None:
-        from bot.telegram_app import run_polling  # type: ignore[import-not-found]
-
-        run_polling(settings, build_engine(settings, corpus))
+        serve_telegram(settings, corpus)
         return
     interact(build_engine(settings, corpus), str(corpus or settings.corpus_dir), telegram_hint=True)
+
+
+@app.command()
+def telegram(
+    corpus: CorpusOpt = None,
+    webhook_url: Annotated[Optional[str], typer.Option(
+        help="Public HTTPS URL Telegram posts updates to; without it, long polling.")] = None,
+    listen: Annotated[str, typer.Option(
+        help="HOST:PORT the webhook server listens on (behind your HTTPS proxy).")] = "127.0.0.1:8443",
+    secret_token: Annotated[Optional[str], typer.Option(
+        help="Webhook secret (A-Z, a-z, 0-9, _ and -); default: a random one per run.")] = None,
+) -> None:
+    """Run the Telegram bot (QABOT_TELEGRAM_TOKEN): long polling, or a webhook server."""
+    webhook = None
+    if webhook_url is not None:
+        from bot.telegram_app import Webhook
+
+        host, port = _host_port(listen)
+        secret = secret_token or secrets.token_urlsafe(32)
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise typer.BadParameter("use 1-256 of A-Z, a-z, 0-9, _ and -", param_hint="--secret-token")
+        webhook = Webhook(webhook_url, host, port, secret, urlsplit(webhook_url).path.strip("/"))
+    serve_telegram(settings_from_env(), corpus, webhook)
+
+
+def serve_telegram(settings: Settings, corpus: Path | None, webhook: Webhook | None = None) -> None:
+    """Run the bot until SIGINT/SIGTERM; token and connection problems are one-line errors."""
+    from telegram.error import InvalidToken, TelegramError
+
+    from bot.telegram_app import run as run_bot
+
+    token = settings.telegram_token
+    if token is None:
+        _fail("QABOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token in .env")
+    engine = build_engine(settings, corpus)
+    try:
+        run_bot(settings, engine, webhook)
+    except InvalidToken:
+        _fail("Telegram rejected QABOT_TELEGRAM_TOKEN; copy the token from @BotFather again")
+    except TelegramError as err:
+        detail = str(err).replace(token.get_secret_value(), "<token>")
+        _fail(f"cannot reach the Telegram Bot API at {settings.telegram_api_base_url}: {detail}")
+
+
+def _host_port(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        raise typer.BadParameter("use HOST:PORT, e.g. 0.0.0.0:8443", param_hint="--listen")
+    return host.strip("[]"), int(port)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"qabot: {message}", err=True)
+    raise typer.Exit(2)

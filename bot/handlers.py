@@ -1,0 +1,129 @@
+"""Telegram update handlers: read the question, ask the engine in a worker thread, send HTML."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import replies
+from bot.html_split import split_html
+from bot.inline import CACHE_TIME, AnswerCache, inline_results
+from bot.questions import group_question, start_question
+from bot.replies import CorpusView
+from prompts import render
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+EXAMPLE_PREFIX = "ask:"  # callback data of the example buttons: ask:<index>
+
+
+class Handlers:
+    """Every handler the bot registers, sharing the answer cache and the corpus summary."""
+
+    def __init__(self, cache: AnswerCache, corpus: CorpusView, allowed_chats: Iterable[int]) -> None:
+        self.cache = cache
+        self.corpus = corpus
+        self.allowed = frozenset(allowed_chats)
+
+    async def gate(self, update: Update, context: Context) -> None:
+        """Stop updates from chats (or inline users) outside QABOT_ALLOWED_CHAT_IDS."""
+        chat, user = update.effective_chat, update.effective_user
+        where = chat.id if chat else user.id if user else None
+        if self.allowed and where not in self.allowed:
+            log.info("ignoring an update from chat %s (not in allowed_chat_ids)", where)
+            raise ApplicationHandlerStop
+
+    async def start(self, update: Update, context: Context) -> None:
+        """/start: what the bot does and example buttons; `/start <question>` answers it."""
+        message = _message(update)
+        if context.args:
+            await self.reply_answer(message, start_question(context.args))
+            return
+        buttons = [
+            [InlineKeyboardButton(q, callback_data=f"{EXAMPLE_PREFIX}{i}")]
+            for i, q in enumerate(self.corpus.examples)
+        ]
+        html = replies.start_html(self.corpus, context.bot.username)
+        await message.reply_html(html, reply_markup=InlineKeyboardMarkup(buttons))
+
+    async def help(self, update: Update, context: Context) -> None:
+        """/help (and any unknown command in a private chat): how to ask."""
+        await send_html(_message(update), replies.help_html(self.corpus, context.bot.username))
+
+    async def sources(self, update: Update, context: Context) -> None:
+        """/sources: the documents, with id, title and size."""
+        await send_html(_message(update), replies.sources_html(self.corpus))
+
+    async def about(self, update: Update, context: Context) -> None:
+        """/about: corpus statistics and the version."""
+        await send_html(_message(update), replies.about_html(self.corpus))
+
+    async def ask(self, update: Update, context: Context) -> None:
+        """/ask <question>, or /ask in reply to the message that holds the question."""
+        message = _message(update)
+        question = " ".join(context.args or [])
+        if not question and message.reply_to_message:
+            question = message.reply_to_message.text or ""
+        await self.reply_answer(message, question)
+
+    async def private_text(self, update: Update, context: Context) -> None:
+        """Any text in a private chat is a question."""
+        message = _message(update)
+        await self.reply_answer(message, message.text or "")
+
+    async def group_text(self, update: Update, context: Context) -> None:
+        """In groups, answer mentions of the bot and replies to it; stay quiet otherwise."""
+        message = _message(update)
+        question = group_question(message, context.bot.username, context.bot.id)
+        if question is not None:
+            await self.reply_answer(message, question)
+
+    async def example(self, update: Update, context: Context) -> None:
+        """An example button from /start: answer its question in that chat."""
+        query = update.callback_query
+        assert query is not None and query.data is not None  # the handler's pattern ensures it
+        await query.answer()
+        index = int(query.data.removeprefix(EXAMPLE_PREFIX))
+        if isinstance(query.message, Message) and index < len(self.corpus.examples):
+            await self.reply_answer(query.message, self.corpus.examples[index], show_question=True)
+
+    async def inline(self, update: Update, context: Context) -> None:
+        """`@BotName question` from any chat: the answer first, then supporting passages."""
+        query = update.inline_query
+        assert query is not None
+        results = await inline_results(self.cache, self.corpus, query.query, context.bot.username)
+        await query.answer(results, cache_time=CACHE_TIME, is_personal=False)
+
+    async def error(self, update: object, context: Context) -> None:
+        """Log the failure (log filters redact the token) and apologise to whoever asked."""
+        log.error("could not handle an update", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_message:
+            await update.effective_message.reply_html(render("apology.html"))
+
+    async def reply_answer(self, message: Message, question: str, show_question: bool = False) -> None:
+        """Show "typing…", answer in a worker thread (through the cache), send the reply."""
+        _, answer = await asyncio.gather(_typing(message), self.cache.answer(question))
+        await send_html(message, replies.answer_html(answer, self.corpus, show_question))
+
+
+async def send_html(message: Message, html: str) -> None:
+    """Reply with `html`, split into as many messages as Telegram's length limit needs."""
+    for chunk in split_html(html):
+        await message.reply_html(chunk)
+
+
+async def _typing(message: Message) -> None:
+    try:
+        await message.reply_chat_action(ChatAction.TYPING)
+    except TelegramError as err:  # cosmetic: never let it cost the answer
+        log.warning("could not show typing: %s", err)
+
+
+def _message(update: Update) -> Message:
+    assert update.effective_message is not None  # every message handler's filters ensure it
+    return update.effective_message

@@ -1,0 +1,82 @@
+"""Telegram HTML for every reply: the corpus facts the templates need, and `render` calls."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import version
+
+from prompts import render
+from retrieval import Answer, Engine
+
+TITLE_WIDTH = 40
+LISTED_DOCUMENTS = 100  # /sources lists this many; a huge corpus would flood the chat
+
+
+def shorten(text: str, width: int = TITLE_WIDTH) -> str:
+    """`text` cut at a word boundary to about `width` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width + 1].rsplit(" ", 1)[0] if " " in text[:width] else text[:width]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document as /sources lists it."""
+
+    source: str
+    title: str
+    words: int
+
+
+@dataclass(frozen=True)
+class CorpusView:
+    """What the replies say about the corpus, computed once at start-up."""
+
+    sources: tuple[Source, ...]
+    passages: int
+    examples: tuple[str, ...]
+    version: str
+
+    @classmethod
+    def of(cls, engine: Engine, examples: tuple[str, ...]) -> CorpusView:
+        """Summarise the engine's corpus."""
+        sources = tuple(Source(d.source, d.title, len(d.text.split())) for d in engine.documents)
+        return cls(sources, len(engine.sentences), examples, version("qabot"))
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {s.source: shorten(s.title) for s in self.sources}
+
+
+def answer_html(answer: Answer, corpus: CorpusView, show_question: bool = False) -> str:
+    """The reply to a question: answer, quote and sources, disagreements, or not found."""
+    return render(
+        "answer.html", answer=answer, titles=corpus.titles, examples=corpus.examples,
+        show_question=show_question,
+    )
+
+
+def passage_html(source: str, title: str, text: str, question: str) -> str:
+    """A passage quoted with its source (an inline result's message)."""
+    return render("passage.html", source=source, title=shorten(title), text=text, question=question)
+
+
+def start_html(corpus: CorpusView, username: str) -> str:
+    return render("start.html", corpus=corpus, username=username)
+
+
+def help_html(corpus: CorpusView, username: str) -> str:
+    return render("help.html", corpus=corpus, username=username)
+
+
+def sources_html(corpus: CorpusView) -> str:
+    listed = corpus.sources[:LISTED_DOCUMENTS]
+    return render(
+        "sources.html", sources=listed, more=len(corpus.sources) - len(listed),
+        titles=corpus.titles,
+    )
+
+
+def about_html(corpus: CorpusView) -> str:
+    return render("about.html", corpus=corpus, words=sum(s.words for s in corpus.sources))

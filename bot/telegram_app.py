@@ -1,0 +1,103 @@
+"""Wire the Telegram bot: build the Application from Settings and the engine, then run it."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application, CallbackQueryHandler, CommandHandler, Defaults, InlineQueryHandler,
+    MessageHandler, TypeHandler, filters,
+)
+
+from bot.examples import example_questions
+from bot.handlers import EXAMPLE_PREFIX, Handlers
+from bot.inline import AnswerCache
+from bot.logs import protect_token
+from bot.replies import CorpusView
+from bot.retry import RetryingRateLimiter
+from bot.settings import Settings
+from prompts import render
+from retrieval import Engine
+
+UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates (`url`) and where PTB's web server listens for them."""
+
+    url: str
+    host: str
+    port: int
+    secret_token: str
+    url_path: str
+
+
+def build_application(settings: Settings, engine: Engine, retry_delay: float = 0.5) -> Application:
+    """The bot: handlers, one error handler, rate limits with retries, commands at start-up."""
+    assert settings.telegram_token is not None, "the caller checks for a token"
+    # Opt in to PTB's timedelta durations now: the int form warns (deprecated since v22.2).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    corpus = CorpusView.of(engine, example_questions(settings.corpus_dir))
+    h = Handlers(AnswerCache(engine), corpus, settings.allowed_chat_ids)
+    app = (
+        Application.builder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(_file_url(settings.telegram_api_base_url))
+        .defaults(Defaults(
+            parse_mode=ParseMode.HTML, allow_sending_without_reply=True,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ))
+        .rate_limiter(RetryingRateLimiter(
+            first_delay=retry_delay, max_retries=3,
+            group_max_rate=settings.rate_limit_per_minute, group_time_period=60,
+        ))
+        .concurrent_updates(True)  # questions are answered in parallel, each in a worker thread
+        .get_updates_connection_pool_size(2)  # room for stopping while a long poll is pending
+        .post_init(set_commands)
+        .build()
+    )
+    new = filters.UpdateType.MESSAGE  # edits of old questions are not new questions
+    text = new & filters.TEXT & ~filters.COMMAND
+    app.add_handler(TypeHandler(Update, h.gate), group=-1)
+    for name, callback in [("start", h.start), ("help", h.help), ("ask", h.ask),
+                           ("sources", h.sources), ("about", h.about)]:
+        app.add_handler(CommandHandler(name, callback, filters=new))
+    app.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, h.private_text))
+    app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, h.group_text))
+    app.add_handler(MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, h.help))
+    app.add_handler(CallbackQueryHandler(h.example, pattern=rf"^{EXAMPLE_PREFIX}\d+$"))
+    app.add_handler(InlineQueryHandler(h.inline))
+    app.add_error_handler(h.error)
+    return app
+
+
+async def set_commands(app: Application) -> None:
+    """Register the command menu (prompts/commands.html) with Telegram."""
+    lines = render("commands.html").splitlines()
+    commands = [BotCommand(*(part.strip() for part in line.split(" - ", 1))) for line in lines]
+    await app.bot.set_my_commands(commands)
+    print(f"qabot: answering on Telegram as @{app.bot.username}: https://t.me/{app.bot.username}"
+          " (Ctrl-C stops)", flush=True)
+
+
+def run(settings: Settings, engine: Engine, webhook: Webhook | None = None) -> None:
+    """Serve until SIGINT or SIGTERM: long polling, or PTB's webhook server."""
+    assert settings.telegram_token is not None
+    protect_token(settings.telegram_token.get_secret_value())
+    app = build_application(settings, engine)
+    if webhook is None:
+        app.run_polling(allowed_updates=UPDATES)
+        return
+    app.run_webhook(
+        listen=webhook.host, port=webhook.port, url_path=webhook.url_path,
+        webhook_url=webhook.url, secret_token=webhook.secret_token, allowed_updates=UPDATES,
+    )
+
+
+def _file_url(base_url: str) -> str:
+    """Telegram serves files from /file/bot<token> beside /bot<token>."""
+    return base_url.removesuffix("bot") + "file/bot" if base_url.endswith("/bot") else base_url
