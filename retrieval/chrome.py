@@ -35,10 +35,7 @@ def is_chrome(line: str) -> bool:
     stripped = line.strip()
     if not stripped or not any(ch.isalpha() for ch in stripped):
         return True
-    if _UI_PHRASES.search(stripped) or _PIPED.search(stripped):
-        return True
-    # A bare label of one or two words ("Advertisement", "5 min") is never content.
-    return len(stripped.split()) <= 2 and not stripped.endswith((".", "?", "!"))
+    return bool(_UI_PHRASES.search(stripped) or _PIPED.search(stripped))
 
 
 def content_lines(text: str) -> list[tuple[int, int]]:

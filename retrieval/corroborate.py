@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from retrieval.normalize import same_answer
 from retrieval.reader import Scored
 
-SUPPORT_COVER = 0.5  # a supporting sentence matches at least half as well as the best one
+SUPPORT_COVER = 0.5
 CONFLICT_MARGIN = 1.0  # a rival value this close to the best score is a real disagreement
 CONFLICT_KINDS = frozenset({"number", "date", "money", "percent", "duration"})
 MAX_CLUSTERED = 60
@@ -36,12 +37,17 @@ def cluster(cands: list[Scored]) -> list[Cluster]:
     return [Cluster(tuple(g)) for g in groups]
 
 
-def supporting(group: Cluster, best_cover: float) -> list[Scored]:
-    """One candidate per sentence that states the value in a sentence matching the question."""
+def supporting(group: Cluster, cover_of: Callable[[int], float]) -> list[Scored]:
+    """One candidate per sentence that states the value where the question matches.
+
+    `cover_of(sentence)` is how much of the question the sentence's surroundings match;
+    a supporting sentence matches at least SUPPORT_COVER of what the best one does.
+    """
+    need = SUPPORT_COVER * cover_of(group.best.sentence)
     seen: set[int] = set()
     out = []
     for cand in group.members:
-        if cand.sentence in seen or cand.view.cover < SUPPORT_COVER * best_cover:
+        if cand.sentence in seen or cover_of(cand.sentence) < need:
             continue
         seen.add(cand.sentence)
         out.append(cand)

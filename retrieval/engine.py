@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 from retrieval.bm25 import make_scorer, top_k
@@ -108,12 +109,15 @@ class Engine:
         confidence = self.model.confidence(best.score, margin, best.view.cover)
         if confidence < self.config.threshold:
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
-        support = supporting(groups[0], best.view.cover)
-        evidence = self._evidence(support) + self._more_support(best, ranked, support, weights)
+        def cover_of(i: int) -> float:
+            return self.window_cover(i, weights)
+
+        support = supporting(groups[0], cover_of)
+        evidence = self._evidence(support) + self._more_support(best, ranked, support, cover_of)
         sources = tuple(sorted({e.source for e in evidence}))
         sources_of = {c.sentence: self.documents[self.sentences[c.sentence].doc].source for c in cands}
         conflicts = tuple(
-            Claim(g.best.text, tuple(self._evidence(supporting(g, g.best.view.cover))), g.best.score)
+            Claim(g.best.text, tuple(self._evidence(supporting(g, cover_of))), g.best.score)
             for g in rivals(groups, q.kind, sources_of)
         )
         return Answer(
@@ -141,19 +145,29 @@ class Engine:
             out.append(Evidence(doc.source, doc.title, sent.text, c.text))
         return out
 
+    def window_cover(self, i: int, weights: dict[str, float]) -> float:
+        """How much of the question a sentence's window (title and neighbours) matches."""
+        sent = self.sentences[i]
+        doc = self.documents[sent.doc]
+        parts = [doc.title] + [
+            self.sentences[j].text
+            for j in range(max(0, i - 1), min(len(self.sentences), i + 2))
+            if self.sentences[j].doc == sent.doc
+        ]
+        return coverage(set(tokenize(" ".join(parts))), weights)
+
     def _more_support(
         self, best: Scored, ranked: list[tuple[int, float]], have: list[Scored],
-        weights: dict[str, float],
+        cover_of: Callable[[int], float],
     ) -> list[Evidence]:
         """Sentences beyond those the reader parsed that state the answer verbatim."""
         key = answer_key(best.text)
         done = {c.sentence for c in have}
+        need = SUPPORT_COVER * cover_of(best.sentence)
         out = []
         for i, _ in ranked[self.config.read_k :]:
             sent = self.sentences[i]
-            if i in done or not _contains(answer_key(sent.text), key):
-                continue
-            if coverage(set(tokenize(sent.text)), weights) < SUPPORT_COVER * best.view.cover:
+            if i in done or not _contains(answer_key(sent.text), key) or cover_of(i) < need:
                 continue
             doc = self.documents[sent.doc]
             out.append(Evidence(doc.source, doc.title, sent.text, best.text))

@@ -41,6 +41,7 @@ def same_answer(a: str, b: str) -> bool:
     if any(ch.isdigit() for t in ka + kb for ch in t):
         return False
     short, long_ = sorted((ka, kb), key=len)
-    if long_[-len(short) :] == short and len(short[-1]) > 2:
+    names = a[:1].isupper() and b[:1].isupper()
+    if names and long_[-len(short) :] == short and len(short[-1]) > 2:
         return True  # surname alone, or a title before the name
     return len(ka) == len(kb) and SequenceMatcher(None, " ".join(ka), " ".join(kb)).ratio() >= 0.85

@@ -1,0 +1,100 @@
+"""The whole path on small literal corpora and on seeds/: answers, sources, abstention, bad input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from retrieval import Answer, Engine
+from retrieval.normalize import same_answer
+from retrieval.values import Document
+
+
+def doc(source: str, title: str, body: str) -> Document:
+    return Document(source, title, f"{source}.txt", f"{title}\n\n{body}")
+
+
+@pytest.fixture(scope="module")
+def city_engine() -> Engine:
+    return Engine([
+        doc("001", "Bridge opens", "The new Harbour Bridge opened on March 3, 2019. "
+            "Mayor Anna Berg cut the ribbon in front of 5,000 people."),
+        doc("002", "City news", "The Harbour Bridge opened on March 3, 2019, after four years of work. "
+            "The bridge cost 40 million euros."),
+        doc("003", "Weather", "Heavy rain fell across the region on Sunday. Farmers welcomed the rain."),
+    ])
+
+
+def test_answer_with_quote_and_every_supporting_source(city_engine):
+    a = city_engine.answer("When did the Harbour Bridge open?")
+    assert a.found and same_answer(a.text, "March 3, 2019")
+    assert a.quote in {"The new Harbour Bridge opened on March 3, 2019.",
+                       "The Harbour Bridge opened on March 3, 2019, after four years of work."}
+    assert a.sources == ("001", "002")
+
+
+def test_who_question_gets_a_person(city_engine):
+    a = city_engine.answer("Who cut the ribbon?")
+    assert a.found and "Anna Berg" in a.text and a.sources == ("001",)
+
+
+def test_answers_are_verbatim_spans_of_their_quotes(city_engine):
+    for q in ("How many people watched the ribbon cutting?", "How much did the bridge cost?"):
+        a = city_engine.answer(q)
+        assert a.found and a.text in a.quote
+        assert all(e.answer in e.quote for e in a.evidence)
+
+
+def test_question_the_corpus_does_not_answer_abstains(city_engine):
+    for q in ("What is the capital of France?", "Who won the Nobel Prize in Physics in 2015?",
+              "xq zzvv blorft"):
+        a = city_engine.answer(q)
+        assert not a.found and a.reason in ("not_found", "low_confidence"), (q, a.text)
+        assert a.sources == ()
+
+
+@pytest.mark.parametrize("question,reason", [
+    ("", "empty"), ("   \n\t ", "empty"), ("?!...", "empty"), ("\u200b\u200f", "empty"),
+    ("What is it that they were?", "no_terms"),
+])
+def test_empty_or_stopword_questions_get_a_reason(city_engine, question, reason):
+    a = city_engine.answer(question)
+    assert not a.found and a.reason == reason
+
+
+@pytest.mark.parametrize("question", [
+    "bridge " * 2000,
+    "🌉🌉 When did the bridge open? 🎉",
+    "متى افتتح الجسر؟ When did the bridge open?",
+    "When did the <b>bridge</b> & co open?\x00\ud800",
+])
+def test_odd_questions_never_raise(city_engine, question):
+    a = city_engine.answer(question)
+    assert isinstance(a, Answer)
+    json.dumps(a.to_json())
+
+
+def test_conflicting_numbers_are_reported_with_each_source():
+    engine = Engine([
+        doc("010", "Flood toll", "Officials said the flood killed 120 people in the valley."),
+        doc("011", "Valley flood", "Rescuers said the flood killed 300 people in the valley."),
+        doc("012", "Markets", "Grain prices rose on Monday."),
+    ])
+    a = engine.answer("How many people did the flood kill in the valley?")
+    assert a.found
+    values = {a.text: a.sources} | {c.text: c.sources for c in a.conflicts}
+    assert set(values) == {"120", "300"}
+    assert sorted(values.values()) == [("010",), ("011",)]
+
+
+def test_json_has_the_documented_fields(city_engine):
+    data = city_engine.answer("When did the Harbour Bridge open?").to_json()
+    assert {"answer", "quote", "sources", "confidence"} <= data.keys()
+    assert city_engine.answer("").to_json()["answer"] is None
+
+
+def test_seed_corpus_syria_talks(seeds_engine):
+    a = seeds_engine.answer("When were the Syria talks due to start?")
+    assert a.found and same_answer(a.text, "Jan 25")
+    assert a.quote == "The Syria peace talks are due to begin on January 25."
+    assert {"000", "001", "003"} <= set(a.sources)

@@ -1,0 +1,55 @@
+"""Chrome removal and sentence splitting with exact offsets."""
+from __future__ import annotations
+
+from retrieval.chrome import content_lines, is_chrome
+from retrieval.sentences import paragraphs, split_sentences
+
+
+def test_generic_page_chrome_is_recognised():
+    for line in [
+        "Skip to main content", "Photo by: Reuters", "Image credit: AP", "Comments 0",
+        "12 comments", "5 min", "3 min read", "Page not found", "Subscribe to our newsletter",
+        "Updated Jan 22, 2016", "Reuters and agencies", "Advertisement",
+        "Jane Doe, AFP | A view of the harbour at dawn.",
+        "The content you requested does not exist or is not available anymore.",
+    ]:
+        assert is_chrome(line), line
+    for line in [
+        "The talks are due to begin on January 25.",
+        "Air strikes target rebel-held districts",
+        "Lavrov said the United Nations would set the date.",
+    ]:
+        assert not is_chrome(line), line
+
+
+def test_repeated_lines_are_kept_once():
+    text = "Headline\nBody sentence one.\nHeadline\nBody sentence two."
+    kept = [text[s:e] for s, e in content_lines(text)]
+    assert kept == ["Headline", "Body sentence one.", "Body sentence two."]
+
+
+def test_offsets_are_exact_and_unicode_safe():
+    text = "Größe matters — a lot. Second one here! Emoji 😀 sentence follows. שלום עולם."
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans][:3] == [
+        "Größe matters — a lot.", "Second one here!", "Emoji 😀 sentence follows."
+    ]
+    assert all(text[s:e] == text[s:e].strip() and e > s for s, e in spans)
+
+
+def test_hard_wrapped_paragraph_is_one_sentence_but_headings_stay_apart():
+    text = (
+        "Short heading of the story\n"
+        "The council voted on Tuesday to approve the new bridge across the river, and\n"
+        "the mayor said construction would start in the spring of next year.\n"
+    )
+    sents = [text[s:e] for s, e in split_sentences(text)]
+    assert sents[0] == "Short heading of the story"
+    assert sents[1].startswith("The council voted") and sents[1].endswith("next year.")
+    assert len(paragraphs(text)) == 2
+
+
+def test_overlong_text_is_cut_into_bounded_quotes():
+    text = "word " * 2000
+    spans = split_sentences(text)
+    assert len(spans) > 1 and all(e - s <= 600 for s, e in spans)

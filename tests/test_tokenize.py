@@ -1,0 +1,25 @@
+"""The shared tokenizer: case, stems, stopwords, acronyms, numbers, any script."""
+from __future__ import annotations
+
+from retrieval.tokenize import tokenize
+
+
+def test_lowercase_stems_and_no_stopwords():
+    assert tokenize("The talks were starting") == ["talk", "start"]
+
+
+def test_acronyms_survive_even_when_they_spell_a_stopword():
+    assert tokenize("U.S. officials and the US") == ["us", "offici", "us"]
+    assert "us" not in tokenize("tell us more")
+
+
+def test_thousands_separators_join_numbers():
+    assert tokenize("3,000 people and 1.000 more") == ["3000", "peopl", "1000"]
+
+
+def test_unicode_words_and_no_emoji():
+    assert tokenize("Größe naïve שלום 😀 東京") == ["größe", "naïv", "שלום", "東京"]
+
+
+def test_question_of_only_stopwords_has_no_terms():
+    assert tokenize("What is it that they were?") == []
