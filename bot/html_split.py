@@ -23,18 +23,19 @@ def split_html(html: str, limit: int = MAX_MESSAGE) -> list[str]:
     """`html` as chunks of at most `limit` units, cut at paragraphs, else lines, else spaces.
 
     Raw HTML is never shorter than the text Telegram counts, so measuring it is safe. A cut
-    inside an element closes it at the end of one chunk and reopens it at the next.
+    inside an element closes it at the end of one chunk and reopens it at the next (the open
+    elements' tags must take well under 3/4 of `limit`, as ours do).
     """
     html = html.strip()
     if utf16_len(html) <= limit:
-        return [html] if html else []
+        return [html] if _visible(html) else []
     tokens = _tokens(html, limit // 4)
     before = _open_before(tokens)
     ends = [0, *accumulate(utf16_len(t) for t in tokens)]
 
     def fits(start: int, cut: int) -> bool:
         """Whether tokens[start:cut], with reopening and closing tags, fits one message."""
-        size = _tags_len(before[start]) + ends[cut] - ends[start] + _tags_len(before[cut])
+        size = _reopen_len(before[start]) + ends[cut] - ends[start] + _close_len(before[cut])
         return size <= limit
 
     chunks: list[str] = []
@@ -46,7 +47,12 @@ def split_html(html: str, limit: int = MAX_MESSAGE) -> list[str]:
         cut = stop if stop == n else _best_cut(tokens, start, stop, partial(fits, start))
         chunks.append(_chunk(tokens, before, start, cut))
         start = cut + 1 if cut < n and tokens[cut].isspace() else cut
-    return [c for c in chunks if _TAG.sub("", c).strip()]  # never an empty message
+    return [c for c in chunks if _visible(c)]
+
+
+def _visible(chunk: str) -> bool:
+    """Whether Telegram would show any text: it rejects empty messages."""
+    return bool(_TAG.sub("", chunk).strip())
 
 
 def _tokens(html: str, width: int) -> list[str]:
@@ -76,9 +82,12 @@ def _open_before(tokens: list[str]) -> list[Open]:
     return out
 
 
-def _tags_len(open_: Open) -> int:
-    """Length of reopening these elements (at a chunk's start) or closing them (at its end)."""
-    return sum(utf16_len(tag) + len(name) + 3 for name, tag in open_)
+def _reopen_len(open_: Open) -> int:
+    return sum(utf16_len(tag) for _, tag in open_)
+
+
+def _close_len(open_: Open) -> int:
+    return sum(len(name) + 3 for name, _ in open_)  # </name>
 
 
 def _best_cut(tokens: list[str], start: int, stop: int, fits: Callable[[int], bool]) -> int:

@@ -1,4 +1,4 @@
-"""Keep the bot token out of every log line: Bot API URLs contain it."""
+"""Bot logging: the token out of every line (Bot API URLs contain it), start-up failures short."""
 from __future__ import annotations
 
 import logging
@@ -32,11 +32,25 @@ class RedactToken(logging.Filter):
         return True
 
 
-def protect_token(token: str) -> RedactToken:
-    """Redact `token` on every root handler, and silence the request loggers that print URLs."""
+class StartupFailure(logging.Filter):
+    """Drop PTB's traceback for a failed start-up (rejected token, no network, no webhook).
+
+    PTB logs it and then raises the same error, which the CLI reports in one line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info is None or not record.name.startswith("telegram.ext"):
+            return True
+        try:
+            return "Bootstrap" not in record.getMessage()
+        except Exception:  # a bad format string: let the handler report it as usual
+            return True
+
+
+def guard_logs(token: str) -> None:
+    """On every root handler: redact `token`, shorten start-up failures; silence URL loggers."""
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    redactor = RedactToken(token)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redactor)
-    return redactor
+        handler.addFilter(StartupFailure())
+        handler.addFilter(RedactToken(token))

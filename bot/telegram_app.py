@@ -14,7 +14,7 @@ from telegram.ext import (
 from bot.examples import example_questions
 from bot.handlers import EXAMPLE_PREFIX, Handlers
 from bot.inline import AnswerCache
-from bot.logs import protect_token
+from bot.logs import guard_logs
 from bot.replies import CorpusView
 from bot.retry import RetryingRateLimiter
 from bot.settings import Settings
@@ -87,7 +87,7 @@ async def set_commands(app: Application) -> None:
 def run(settings: Settings, engine: Engine, webhook: Webhook | None = None) -> None:
     """Serve until SIGINT or SIGTERM: long polling, or PTB's webhook server."""
     assert settings.telegram_token is not None
-    protect_token(settings.telegram_token.get_secret_value())
+    guard_logs(settings.telegram_token.get_secret_value())
     app = build_application(settings, engine)
     if webhook is None:
         app.run_polling(allowed_updates=UPDATES)

@@ -170,6 +170,15 @@ class FakeBotApi:
         user: dict[str, Any] = USER,
     ) -> dict[str, Any]:
         """Deliver a text message from `user` in a private chat or group; return the message."""
+        message = self.make_message(chat_id, text, group=group, reply_to=reply_to, user=user)
+        await self._push({"message": message})
+        return message
+
+    def make_message(
+        self, chat_id: int, text: str, *, group: bool = False, reply_to: dict[str, Any] | None = None,
+        user: dict[str, Any] = USER,
+    ) -> dict[str, Any]:
+        """A message as Telegram would send it to the bot, with its entities."""
         chat = {"id": chat_id, "type": "supergroup", "title": "Test group"} if group else {
             "id": chat_id, "type": "private", "first_name": user["first_name"]}
         self._chats[chat_id] = chat
@@ -177,7 +186,6 @@ class FakeBotApi:
                    "from": user, "text": text, "entities": entities(text)}
         if reply_to is not None:
             message["reply_to_message"] = reply_to
-        await self._push({"message": message})
         return message
 
     async def inline_query(self, query: str, user: dict[str, Any] = USER) -> str:
