@@ -22,7 +22,7 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = DEFAULT_CORPUS
     top_k: int = Field(default=5, ge=1, le=50)
-    confidence_threshold: float = Field(default=0.25, ge=0.0, le=1.0)
+    confidence_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
     bm25_backend: str = "rank-bm25"
     index_dir: Path = REPO_ROOT / ".cache" / "index"
     log_level: str = "WARNING"

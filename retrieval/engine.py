@@ -18,7 +18,7 @@ from retrieval.normalize import answer_key
 from retrieval.passages import split_corpus, window_tokens
 from retrieval.question import Question, analyze
 from retrieval.tokenize import tokenize
-from retrieval.reader import Scored, load_model, read
+from retrieval.reader import Scored, load_model, read, signals
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
 
 MAX_QUESTION_CHARS = 1000
@@ -32,7 +32,7 @@ class EngineConfig:
     top_k: int = 5  # passages attached to an answer
     read_k: int = 12  # sentences the reader parses for candidates
     support_k: int = 40  # passages searched for corroborating sources
-    threshold: float = 0.25  # abstain below this confidence (calibrated on SQuAD 2.0 dev)
+    threshold: float = 0.2  # abstain below this confidence (calibrated on SQuAD 2.0 dev)
     backend: str = "rank-bm25"
     context: int = 1  # neighbouring sentences indexed with each sentence
 
@@ -105,12 +105,17 @@ class Engine:
             return Answer(question, None, None, (), 0.0, passages=hits, reason="not_found")
         groups = cluster(cands)
         best = groups[0].best
-        margin = best.score - groups[1].best.score if len(groups) > 1 else 5.0
-        confidence = self.model.confidence(best.score, margin, best.view.cover)
-        if confidence < self.config.threshold:
-            return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
+
         def cover_of(i: int) -> float:
             return self.window_cover(i, weights)
+
+        margin = best.score - groups[1].best.score if len(groups) > 1 else 5.0
+        type_match = float(best.label in q.labels)
+        confidence = self.model.confidence(
+            signals(best.score, margin, best.view.cover, cover_of(best.sentence), type_match)
+        )
+        if confidence < self.config.threshold:
+            return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
         evidence = self._evidence(support) + self._more_support(best, ranked, support, cover_of)

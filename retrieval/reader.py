@@ -25,11 +25,19 @@ class Model:
     def score(self, feats: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * value for name, value in feats.items())
 
-    def confidence(self, best: float, margin: float, cover: float) -> float:
+    def confidence(self, signals: dict[str, float]) -> float:
         """Probability that the best candidate is right (fit by scripts/train_reader.py)."""
         c = self.calibration
-        z = c["bias"] + c["score"] * best + c["margin"] * margin + c["cover"] * cover
+        z = c["bias"] + sum(c[name] * value for name, value in signals.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def signals(best: float, margin: float, cover: float, window_cover: float, type_match: float) -> dict[str, float]:
+    """What the confidence of an answer is computed from."""
+    return {
+        "score": best, "margin": min(margin, 5.0), "cover": cover,
+        "window_cover": window_cover, "type_match": type_match,
+    }
 
 
 @lru_cache(maxsize=4)

@@ -21,7 +21,7 @@ from scipy import optimize, sparse
 from retrieval import Engine, EngineConfig
 from retrieval.engine import clean_question
 from retrieval.evaluate import is_correct, score_tokens
-from retrieval.reader import WEIGHTS, featurize
+from retrieval.reader import WEIGHTS, featurize, signals
 from retrieval.tokenize import tokenize
 
 L2 = 1.0
@@ -34,6 +34,7 @@ class Example:
     feats: list[dict[str, float]]
     texts: list[str]
     covers: list[float]
+    window_covers: list[float]
     positive: np.ndarray
     golds: list[str]
     article: str
@@ -47,16 +48,20 @@ def examples(engine: Engine, rows: list[dict]) -> list[Example]:
         if not ranked:
             continue
         q, views = engine.reading(text, ranked)
-        feats, texts, covers = [], [], []
-        for _, view, cand, f in featurize(q, views):
+        weights = {t: engine.idf.get(t, engine.unseen_idf) for t in q.terms}
+        window = {i: engine.window_cover(i, weights) for i, _ in views}
+        feats, texts, covers, window_covers = [], [], [], []
+        for sent_id, view, cand, f in featurize(q, views):
             feats.append(f)
             texts.append(view.doc[cand.start : cand.end].text)
             covers.append(view.cover)
+            window_covers.append(window[sent_id])
         golds = row.get("answers") or []
         gold_toks = [score_tokens(g) for g in golds]
         exact = np.array([score_tokens(t) in gold_toks for t in texts], dtype=bool)
         positive = exact if exact.any() else np.array([bool(golds) and is_correct(t, golds) for t in texts])
-        out.append(Example(feats, texts, covers, positive, golds, (row.get("sources") or ["?"])[0]))
+        article = (row.get("sources") or ["?"])[0]
+        out.append(Example(feats, texts, covers, window_covers, positive, golds, article))
     return out
 
 
@@ -109,12 +114,14 @@ def best_of(ex: Example, w: dict[str, float]) -> tuple[int, float, float]:
 
 
 def fit_calibration(exs: list[Example], w: dict[str, float]) -> dict[str, float]:
-    """Logistic regression of 'the best candidate is correct' on its score, margin, cover."""
+    """Logistic regression of 'the best candidate is correct' on the reader's signals."""
     X, y = [], []
     for ex in exs:
         i, s, margin = best_of(ex, w)
-        X.append([1.0, s, min(margin, 5.0), ex.covers[i]])
+        sig = signals(s, margin, ex.covers[i], ex.window_covers[i], ex.feats[i].get("type_match", 0.0))
+        X.append([1.0, *sig.values()])
         y.append(float(bool(ex.golds) and is_correct(ex.texts[i], ex.golds)))
+    names = ["bias", *sig.keys()]
     X, y = np.array(X), np.array(y)
 
     def loss(c: np.ndarray) -> tuple[float, np.ndarray]:
@@ -124,8 +131,8 @@ def fit_calibration(exs: list[Example], w: dict[str, float]) -> dict[str, float]
         value = -float(np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))) + 1e-3 * float(c @ c)
         return value, X.T @ (p - y) + 2e-3 * c
 
-    c = optimize.minimize(loss, np.zeros(4), jac=True, method="L-BFGS-B").x
-    return {"bias": c[0], "score": c[1], "margin": c[2], "cover": c[3]}
+    c = optimize.minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x
+    return dict(zip(names, c))
 
 
 def top1(exs: list[Example], w: dict[str, float]) -> tuple[float, float]:
