@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import replies
 from bot.html_split import split_html
 from bot.inline import CACHE_TIME, AnswerCache, inline_results
+from bot.limits import QuestionLimit, Verdict
 from bot.questions import group_question, start_question
 from bot.replies import CorpusView
 from prompts import render
@@ -25,10 +26,14 @@ EXAMPLE_PREFIX = "ask:"  # callback data of the example buttons: ask:<index>
 class Handlers:
     """Every handler the bot registers, sharing the answer cache and the corpus summary."""
 
-    def __init__(self, cache: AnswerCache, corpus: CorpusView, allowed_chats: Iterable[int]) -> None:
+    def __init__(
+        self, cache: AnswerCache, corpus: CorpusView, allowed_chats: Iterable[int],
+        limit: QuestionLimit,
+    ) -> None:
         self.cache = cache
         self.corpus = corpus
         self.allowed = frozenset(allowed_chats)
+        self.limit = limit
 
     async def gate(self, update: Update, context: Context) -> None:
         """Stop updates from chats (or inline users) outside QABOT_ALLOWED_CHAT_IDS."""
@@ -42,7 +47,7 @@ class Handlers:
         """/start: what the bot does and example buttons; `/start <question>` answers it."""
         message = _message(update)
         if context.args:
-            await self.reply_answer(message, start_question(context.args))
+            await self.reply_answer(update, start_question(context.args))
             return
         buttons = [
             [InlineKeyboardButton(q, callback_data=f"{EXAMPLE_PREFIX}{i}")]
@@ -69,19 +74,17 @@ class Handlers:
         question = " ".join(context.args or [])
         if not question and message.reply_to_message:
             question = message.reply_to_message.text or ""
-        await self.reply_answer(message, question)
+        await self.reply_answer(update, question)
 
     async def private_text(self, update: Update, context: Context) -> None:
         """Any text in a private chat is a question."""
-        message = _message(update)
-        await self.reply_answer(message, message.text or "")
+        await self.reply_answer(update, _message(update).text or "")
 
     async def group_text(self, update: Update, context: Context) -> None:
         """In groups, answer mentions of the bot and replies to it; stay quiet otherwise."""
-        message = _message(update)
-        question = group_question(message, context.bot.username, context.bot.id)
+        question = group_question(_message(update), context.bot.username, context.bot.id)
         if question is not None:
-            await self.reply_answer(message, question)
+            await self.reply_answer(update, question)
 
     async def example(self, update: Update, context: Context) -> None:
         """An example button from /start: answer its question in that chat."""
@@ -90,7 +93,7 @@ class Handlers:
         await query.answer()
         index = int(query.data.removeprefix(EXAMPLE_PREFIX))
         if isinstance(query.message, Message) and index < len(self.corpus.examples):
-            await self.reply_answer(query.message, self.corpus.examples[index], show_question=True)
+            await self.reply_answer(update, self.corpus.examples[index], show_question=True)
 
     async def inline(self, update: Update, context: Context) -> None:
         """`@BotName question` from any chat: the answer first, then supporting passages."""
@@ -105,8 +108,15 @@ class Handlers:
         if isinstance(update, Update) and update.effective_message:
             await update.effective_message.reply_html(render("apology.html"))
 
-    async def reply_answer(self, message: Message, question: str, show_question: bool = False) -> None:
-        """Show "typing…", answer in a worker thread (through the cache), send the reply."""
+    async def reply_answer(self, update: Update, question: str, show_question: bool = False) -> None:
+        """Within the user's question limit: show "typing…", answer (cached), send the reply."""
+        message = _message(update)
+        user = update.effective_user
+        verdict = self.limit.check(user.id if user else message.chat_id)
+        if verdict is Verdict.SLOW_DOWN:
+            await message.reply_html(render("slow_down.html", per_minute=self.limit.per_minute))
+        if verdict is not Verdict.ANSWER:
+            return
         _, answer = await asyncio.gather(_typing(message), self.cache.answer(question))
         await send_html(message, replies.answer_html(answer, self.corpus, show_question))
 

@@ -14,6 +14,7 @@ from telegram.ext import (
 from bot.examples import example_questions
 from bot.handlers import EXAMPLE_PREFIX, Handlers
 from bot.inline import AnswerCache
+from bot.limits import QuestionLimit
 from bot.logs import guard_logs
 from bot.replies import CorpusView
 from bot.retry import RetryingRateLimiter
@@ -41,7 +42,8 @@ def build_application(settings: Settings, engine: Engine, retry_delay: float = 0
     # Opt in to PTB's timedelta durations now: the int form warns (deprecated since v22.2).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     corpus = CorpusView.of(engine, example_questions(settings.corpus_dir))
-    h = Handlers(AnswerCache(engine), corpus, settings.allowed_chat_ids)
+    limit = QuestionLimit(settings.rate_limit_per_minute)
+    h = Handlers(AnswerCache(engine), corpus, settings.allowed_chat_ids, limit)
     app = (
         Application.builder()
         .token(settings.telegram_token.get_secret_value())
@@ -51,10 +53,8 @@ def build_application(settings: Settings, engine: Engine, retry_delay: float = 0
             parse_mode=ParseMode.HTML, allow_sending_without_reply=True,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ))
-        .rate_limiter(RetryingRateLimiter(
-            first_delay=retry_delay, max_retries=3,
-            group_max_rate=settings.rate_limit_per_minute, group_time_period=60,
-        ))
+        # Telegram's flood limits (AIORateLimiter's defaults), with retries.
+        .rate_limiter(RetryingRateLimiter(first_delay=retry_delay, max_retries=3))
         .concurrent_updates(True)  # questions are answered in parallel, each in a worker thread
         .get_updates_connection_pool_size(2)  # room for stopping while a long poll is pending
         .post_init(set_commands)

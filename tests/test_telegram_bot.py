@@ -19,7 +19,7 @@ from bot.telegram_app import build_application
 from prompts import render
 from retrieval import Engine
 from conftest import SEEDS, write_corpus
-from fake_bot_api import BOT_USER, FakeBotApi, telegram_html_text
+from fake_bot_api import BOT_USER, USER, FakeBotApi, telegram_html_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 # The engine is still improving, so the tests ask the first of these that it answers today.
@@ -36,6 +36,8 @@ MENTION = f"@{BOT_USER['username']}"
 
 
 def bot_settings(server: FakeBotApi, corpus: Path = SEEDS, **overrides: object) -> Settings:
+    # Every test message comes from one user: no question limit unless a test sets one.
+    overrides = {"rate_limit_per_minute": 0, **overrides}
     return Settings(
         _env_file=None, telegram_token=server.token, telegram_api_base_url=server.base_url,
         corpus_dir=corpus, **overrides,
@@ -314,3 +316,21 @@ async def test_chats_outside_allowed_chat_ids_are_ignored(found: str, seeds_engi
         await fake.stop()
     assert not fake.sent("sendMessage", chat_id=302)
     assert not fake.sent("answerInlineQuery")
+
+
+async def test_a_user_over_the_question_limit_is_asked_to_slow_down_once(
+    found: str, seeds_engine: Engine, corpus: CorpusView
+) -> None:
+    fake = await FakeBotApi().start()
+    try:
+        async with running(bot_settings(fake, rate_limit_per_minute=2), seeds_engine, fake):
+            for _ in range(4):
+                await fake.message(401, found)
+            await fake.message(402, found, user={**USER, "id": 43})  # someone else
+            await fake.texts(402)
+            texts = await fake.texts(401, 3)
+    finally:
+        await fake.stop()
+    assert texts.count(expected(seeds_engine, corpus, found)) == 2
+    assert render("slow_down.html", per_minute=2) in texts
+    assert len(fake.sent("sendMessage", chat_id=401)) == 3  # the fourth question: silence
