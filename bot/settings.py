@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = DEFAULT_CORPUS
     top_k: int = Field(default=5, ge=1, le=50)
     confidence_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
-    bm25_backend: str = "rank-bm25"
+    bm25_backend: Literal["sparse", "rank-bm25"] = "sparse"
     index_dir: Path = REPO_ROOT / ".cache" / "index"
     log_level: str = "WARNING"
 

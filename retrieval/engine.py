@@ -33,7 +33,7 @@ class EngineConfig:
     read_k: int = 12  # sentences the reader parses for candidates
     support_k: int = 40  # passages searched for corroborating sources
     threshold: float = 0.2  # abstain below this confidence (calibrated on SQuAD 2.0 dev)
-    backend: str = "rank-bm25"
+    backend: str = "sparse"  # or "rank-bm25", the reference implementation
     context: int = 1  # neighbouring sentences indexed with each sentence
 
 
