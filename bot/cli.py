@@ -103,7 +103,8 @@ def telegram(
     webhook_url: Annotated[Optional[str], typer.Option(
         help="Public HTTPS URL Telegram posts updates to; without it, long polling.")] = None,
     listen: Annotated[str, typer.Option(
-        help="HOST:PORT the webhook server listens on (behind your HTTPS proxy).")] = "127.0.0.1:8443",
+        help="HOST:PORT the webhook server listens on (behind your HTTPS proxy).")
+    ] = "127.0.0.1:8443",
     secret_token: Annotated[Optional[str], typer.Option(
         help="Webhook secret (A-Z, a-z, 0-9, _ and -); default: a random one per run.")] = None,
 ) -> None:
@@ -115,7 +116,9 @@ def telegram(
         host, port = _host_port(listen)
         secret = secret_token or secrets.token_urlsafe(32)
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-            raise typer.BadParameter("use 1-256 of A-Z, a-z, 0-9, _ and -", param_hint="--secret-token")
+            raise typer.BadParameter(
+                "use 1-256 of A-Z, a-z, 0-9, _ and -", param_hint="--secret-token"
+            )
         webhook = Webhook(webhook_url, host, port, secret, urlsplit(webhook_url).path.strip("/"))
     serve_telegram(settings_from_env(), corpus, webhook)
 
@@ -128,7 +131,8 @@ def serve_telegram(settings: Settings, corpus: Path | None, webhook: Webhook | N
 
     token = settings.telegram_token
     if token is None:
-        _fail("QABOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token in .env")
+        _fail("QABOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather "
+              "and put its token in .env")
     engine = build_engine(settings, corpus)
     try:
         run_bot(settings, engine, webhook)
@@ -137,6 +141,10 @@ def serve_telegram(settings: Settings, corpus: Path | None, webhook: Webhook | N
     except TelegramError as err:
         detail = str(err).replace(token.get_secret_value(), "<token>")
         _fail(f"cannot reach the Telegram Bot API at {settings.telegram_api_base_url}: {detail}")
+    except OSError as err:
+        if webhook is None:
+            raise
+        _fail(f"cannot listen on {webhook.host}:{webhook.port}: {err.strerror or err}")
 
 
 def _host_port(listen: str) -> tuple[str, int]:

@@ -11,8 +11,9 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import replies
+from bot.answer_cache import AnswerCache
 from bot.html_split import split_html
-from bot.inline import CACHE_TIME, AnswerCache, inline_results
+from bot.inline import CACHE_TIME, inline_results
 from bot.limits import QuestionLimit, Verdict
 from bot.questions import group_question, start_question
 from bot.replies import CorpusView
@@ -53,8 +54,9 @@ class Handlers:
             [InlineKeyboardButton(q, callback_data=f"{EXAMPLE_PREFIX}{i}")]
             for i, q in enumerate(self.corpus.examples)
         ]
+        markup = InlineKeyboardMarkup(buttons) if buttons else None
         html = replies.start_html(self.corpus, context.bot.username)
-        await message.reply_html(html, reply_markup=InlineKeyboardMarkup(buttons))
+        await message.reply_html(html, reply_markup=markup)
 
     async def help(self, update: Update, context: Context) -> None:
         """/help (and any unknown command in a private chat): how to ask."""
@@ -108,7 +110,9 @@ class Handlers:
         if isinstance(update, Update) and update.effective_message:
             await update.effective_message.reply_html(render("apology.html"))
 
-    async def reply_answer(self, update: Update, question: str, show_question: bool = False) -> None:
+    async def reply_answer(
+        self, update: Update, question: str, show_question: bool = False
+    ) -> None:
         """Within the user's question limit: show "typing…", answer (cached), send the reply."""
         message = _message(update)
         user = update.effective_user

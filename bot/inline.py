@@ -1,42 +1,18 @@
 """Inline mode: `@BotName question` in any chat offers the answer, then supporting passages."""
 from __future__ import annotations
 
-import asyncio
-import time
-from collections import OrderedDict
-
 from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions
 from telegram.constants import ParseMode
 
+from bot.answer_cache import AnswerCache
 from bot.html_split import split_html
 from bot.replies import CorpusView, answer_html, passage_html, shorten
 from prompts import render
-from retrieval import Answer, Engine
+from retrieval import Answer
 
 MIN_QUERY = 3  # shorter queries are still being typed: show how to ask instead
 MAX_RESULTS = 10
 CACHE_TIME = 30  # seconds Telegram may serve our results without asking again
-
-
-class AnswerCache:
-    """Recent answers by question, each shared by concurrent identical queries until it expires."""
-
-    def __init__(self, engine: Engine, ttl: float = 300.0, size: int = 512) -> None:
-        self.engine, self.ttl, self.size = engine, ttl, size
-        self._entries: OrderedDict[str, tuple[float, asyncio.Future[Answer]]] = OrderedDict()
-
-    async def answer(self, question: str) -> Answer:
-        """The engine's answer, computed in a worker thread at most once per `ttl`."""
-        now = time.monotonic()
-        entry = self._entries.get(question)
-        if entry is None or entry[0] < now:
-            future = asyncio.ensure_future(asyncio.to_thread(self.engine.answer, question))
-            self._entries[question] = entry = (now + self.ttl, future)
-            self._entries.move_to_end(question)
-            while len(self._entries) > self.size:  # the oldest entries expire first
-                self._entries.popitem(last=False)
-        # Shielded: one impatient query being cancelled must not cancel the others' answer.
-        return await asyncio.shield(entry[1])
 
 
 async def inline_results(

@@ -43,6 +43,7 @@ class QuestionLimit:
         return Verdict.IGNORE
 
     def _forget(self, now: float) -> None:
-        for user_id in [u for u, asked in self._asked.items() if not asked or asked[-1] <= now - WINDOW]:
+        quiet = [u for u, asked in self._asked.items() if not asked or asked[-1] <= now - WINDOW]
+        for user_id in quiet:
             del self._asked[user_id]
             self._warned.pop(user_id, None)

@@ -1,8 +1,10 @@
 """Telegram HTML for every reply: the corpus facts the templates need, and `render` calls."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib.metadata import version
+from types import MappingProxyType
 
 from prompts import render
 from retrieval import Answer, Engine
@@ -37,16 +39,17 @@ class CorpusView:
     passages: int
     examples: tuple[str, ...]
     version: str
+    titles: Mapping[str, str] = field(init=False, repr=False)  # source id -> short title
+
+    def __post_init__(self) -> None:
+        titles = MappingProxyType({s.source: shorten(s.title) for s in self.sources})
+        object.__setattr__(self, "titles", titles)
 
     @classmethod
     def of(cls, engine: Engine, examples: tuple[str, ...]) -> CorpusView:
         """Summarise the engine's corpus."""
         sources = tuple(Source(d.source, d.title, len(d.text.split())) for d in engine.documents)
         return cls(sources, len(engine.sentences), examples, version("qabot"))
-
-    @property
-    def titles(self) -> dict[str, str]:
-        return {s.source: shorten(s.title) for s in self.sources}
 
 
 def answer_html(answer: Answer, corpus: CorpusView, show_question: bool = False) -> str:

@@ -11,9 +11,9 @@ from telegram.ext import (
     MessageHandler, TypeHandler, filters,
 )
 
+from bot.answer_cache import AnswerCache
 from bot.examples import example_questions
 from bot.handlers import EXAMPLE_PREFIX, Handlers
-from bot.inline import AnswerCache
 from bot.limits import QuestionLimit
 from bot.logs import guard_logs
 from bot.replies import CorpusView
@@ -57,7 +57,7 @@ def build_application(settings: Settings, engine: Engine, retry_delay: float = 0
         .rate_limiter(RetryingRateLimiter(first_delay=retry_delay, max_retries=3))
         .concurrent_updates(True)  # questions are answered in parallel, each in a worker thread
         .get_updates_connection_pool_size(2)  # room for stopping while a long poll is pending
-        .post_init(set_commands)
+        .post_init(on_start)
         .build()
     )
     new = filters.UpdateType.MESSAGE  # edits of old questions are not new questions
@@ -75,13 +75,14 @@ def build_application(settings: Settings, engine: Engine, retry_delay: float = 0
     return app
 
 
-async def set_commands(app: Application) -> None:
-    """Register the command menu (prompts/commands.html) with Telegram."""
+async def on_start(app: Application) -> None:
+    """Register the command menu (prompts/commands.html) and print where to find the bot."""
     lines = render("commands.html").splitlines()
     commands = [BotCommand(*(part.strip() for part in line.split(" - ", 1))) for line in lines]
     await app.bot.set_my_commands(commands)
-    print(f"qabot: answering on Telegram as @{app.bot.username}: https://t.me/{app.bot.username}"
-          " (Ctrl-C stops)", flush=True)
+    name = app.bot.username
+    print(f"qabot: Telegram bot @{name} is starting: open https://t.me/{name} (Ctrl-C stops it)",
+          flush=True)
 
 
 def run(settings: Settings, engine: Engine, webhook: Webhook | None = None) -> None:

@@ -130,7 +130,9 @@ class FakeBotApi:
 
     # -- what tests call ---------------------------------------------------------------
 
-    def fail_next(self, method: str, status: int, description: str, retry_after: int | None = None) -> None:
+    def fail_next(
+        self, method: str, status: int, description: str, retry_after: int | None = None
+    ) -> None:
         """Make the next call to `method` fail like Telegram would."""
         self._failures.setdefault(method, []).append(Failure(status, description, retry_after))
 
@@ -166,8 +168,8 @@ class FakeBotApi:
             await asyncio.wait_for(self._changed.wait_for(lambda: self._long_polls > 0), timeout)
 
     async def message(
-        self, chat_id: int, text: str, *, group: bool = False, reply_to: dict[str, Any] | None = None,
-        user: dict[str, Any] = USER,
+        self, chat_id: int, text: str, *, group: bool = False,
+        reply_to: dict[str, Any] | None = None, user: dict[str, Any] = USER,
     ) -> dict[str, Any]:
         """Deliver a text message from `user` in a private chat or group; return the message."""
         message = self.make_message(chat_id, text, group=group, reply_to=reply_to, user=user)
@@ -175,8 +177,8 @@ class FakeBotApi:
         return message
 
     def make_message(
-        self, chat_id: int, text: str, *, group: bool = False, reply_to: dict[str, Any] | None = None,
-        user: dict[str, Any] = USER,
+        self, chat_id: int, text: str, *, group: bool = False,
+        reply_to: dict[str, Any] | None = None, user: dict[str, Any] = USER,
     ) -> dict[str, Any]:
         """A message as Telegram would send it to the bot, with its entities."""
         chat = {"id": chat_id, "type": "supergroup", "title": "Test group"} if group else {
@@ -195,7 +197,9 @@ class FakeBotApi:
                                            "offset": "", "chat_type": "sender"}})
         return query_id
 
-    async def callback_query(self, message: dict[str, Any], data: str, user: dict[str, Any] = USER) -> str:
+    async def callback_query(
+        self, message: dict[str, Any], data: str, user: dict[str, Any] = USER
+    ) -> str:
         """Deliver a button press on `message`; return the callback query's id."""
         query_id = str(next(self._ids))
         await self._push({"callback_query": {"id": query_id, "from": user, "message": message,

@@ -45,7 +45,9 @@ def bot_settings(server: FakeBotApi, corpus: Path = SEEDS, **overrides: object) 
 
 
 @asynccontextmanager
-async def running(settings: Settings, engine: Engine, server: FakeBotApi) -> AsyncIterator[Application]:
+async def running(
+    settings: Settings, engine: Engine, server: FakeBotApi
+) -> AsyncIterator[Application]:
     """What run_polling does, inside the test's event loop: start, wait until polling, stop."""
     app = build_application(settings, engine, retry_delay=0.05)
     await app.initialize()
@@ -92,7 +94,8 @@ def expected(engine: Engine, corpus: CorpusView, question: str, show_question: b
 
 async def test_commands_are_registered_at_start_up(server: FakeBotApi) -> None:
     (call,) = await server.wait_for("setMyCommands")
-    assert [c["command"] for c in call.params["commands"]] == ["start", "help", "ask", "sources", "about"]
+    names = [c["command"] for c in call.params["commands"]]
+    assert names == ["start", "help", "ask", "sources", "about"]
 
 
 async def test_private_question_gets_answer_quote_and_sources(
@@ -114,7 +117,9 @@ async def test_private_question_gets_answer_quote_and_sources(
     assert "reply_parameters" not in call.params  # no quoting in a private chat
 
 
-async def test_not_found_is_a_distinct_friendly_reply(server: FakeBotApi, seeds_engine: Engine) -> None:
+async def test_not_found_is_a_distinct_friendly_reply(
+    server: FakeBotApi, seeds_engine: Engine
+) -> None:
     assert not seeds_engine.answer(NOT_FOUND).found
     await server.message(102, NOT_FOUND)
     (text,) = await server.texts(102)
@@ -157,8 +162,8 @@ async def test_group_reply_to_the_bot_is_answered(
     asked = await server.message(-1003, found, group=True, reply_to=first.result)
     texts = await server.texts(-1003, 2)
     assert texts[1] == expected(seeds_engine, corpus, found)
-    assert server.sent("sendMessage", chat_id=-1003)[1].params["reply_parameters"]["message_id"] == (
-        asked["message_id"])
+    answer_call = server.sent("sendMessage", chat_id=-1003)[1]
+    assert answer_call.params["reply_parameters"]["message_id"] == asked["message_id"]
 
 
 async def test_group_chatter_gets_no_reply(found: str, server: FakeBotApi) -> None:
@@ -184,7 +189,8 @@ async def test_inline_query_offers_the_answer_first_then_passages(
     first = results[0]
     assert first["title"] == answer.text
     assert answer.sources[0] in first["description"]
-    assert first["input_message_content"]["message_text"] == expected(seeds_engine, corpus, found, True)
+    message = first["input_message_content"]["message_text"]
+    assert message == expected(seeds_engine, corpus, found, show_question=True)
     assert all(r["type"] == "article" for r in results)
     assert len({r["id"] for r in results}) == len(results)
     for result in results:

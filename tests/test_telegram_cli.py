@@ -120,6 +120,24 @@ async def test_webhook_server_answers_posted_updates(fake: FakeBotApi, tmp_path:
     assert fake.token not in bot.output
 
 
+async def test_a_webhook_port_in_use_is_a_one_line_error(fake: FakeBotApi, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        bot = await Qabot.start(
+            "telegram", "--webhook-url", "https://bot.example.org/hook",
+            "--listen", f"127.0.0.1:{port}", env=bot_env(fake), cwd=tmp_path,
+        )
+        try:
+            assert await bot.exit_code(START_TIMEOUT) == 2
+        finally:
+            bot.kill()
+    assert bot.stderr.decode().strip().splitlines() == [
+        f"qabot: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
+
+
 async def test_a_rejected_token_is_a_one_line_error(fake: FakeBotApi, tmp_path: Path) -> None:
     bot = await Qabot.start("telegram", env=bot_env(fake, token="999:wrong-token"), cwd=tmp_path)
     try:

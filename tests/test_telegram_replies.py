@@ -27,12 +27,13 @@ def found(text: str = "Zurich", conflicts: tuple[Claim, ...] = ()) -> Answer:
 
 
 def abstained(reason: str, passages: tuple[Hit, ...] = ()) -> Answer:
-    return Answer("Where is <Atlantis> & co?", None, None, (), 0.1, passages=passages, reason=reason)
+    question = "Where is <Atlantis> & co?"
+    return Answer(question, None, None, (), 0.1, passages=passages, reason=reason)
 
 
 def test_found_answer_is_bold_with_the_quote_and_titled_sources() -> None:
     html = answer_html(found(), CORPUS)
-    assert html.startswith("<b>Zurich</b>\n<blockquote>Kerry met Lavrov in Zurich on Wednesday.</blockquote>")
+    assert html.startswith(f"<b>Zurich</b>\n<blockquote>{QUOTE}</blockquote>")
     assert telegram_html_text(html).endswith(
         "Sources: 000 Kerry, Lavrov expect Syria peace talks…, 001 AT&T <b>bold</b> claims"
     )

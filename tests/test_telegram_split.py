@@ -10,7 +10,8 @@ from bot.html_split import MAX_MESSAGE, split_html, utf16_len
 from fake_bot_api import telegram_html_text
 
 _PIECES = st.one_of(
-    st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=40).map(html.escape),
+    st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=40)
+    .map(html.escape),
     st.sampled_from([" ", "\n", "\n\n", "&amp;", "&lt;b&gt;", "😀", "x" * 120]),
 )
 _TAGS = ["b", "i", "u", "code", "blockquote", 'a href="https://example.org/?a=1&amp;b=2"']
@@ -40,7 +41,8 @@ def test_chunks_fit_are_valid_and_keep_all_text(markup: str, limit: int) -> None
     for chunk in chunks:
         assert utf16_len(chunk) <= limit
         assert _words(telegram_html_text(chunk))  # valid markup, never an empty message
-    assert _words("".join(telegram_html_text(c) for c in chunks)) == _words(telegram_html_text(markup))
+    shown = "".join(telegram_html_text(c) for c in chunks)
+    assert _words(shown) == _words(telegram_html_text(markup))
 
 
 def test_a_short_message_is_one_chunk() -> None:
@@ -51,7 +53,8 @@ def test_a_short_message_is_one_chunk() -> None:
 
 
 def test_paragraphs_are_never_cut_when_each_fits() -> None:
-    paragraphs = [f"<b>Answer {i}</b>\n<blockquote>{'quoted words ' * 40}</blockquote>" for i in range(30)]
+    quote = "quoted words " * 40
+    paragraphs = [f"<b>Answer {i}</b>\n<blockquote>{quote}</blockquote>" for i in range(30)]
     chunks = split_html("\n\n".join(paragraphs))
     assert len(chunks) > 1
     assert all(utf16_len(c) <= MAX_MESSAGE for c in chunks)
