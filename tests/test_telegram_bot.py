@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiohttp
 import pytest
 import pytest_asyncio
 from telegram.ext import Application
@@ -340,3 +341,22 @@ async def test_a_user_over_the_question_limit_is_asked_to_slow_down_once(
     assert texts.count(expected(seeds_engine, corpus, found)) == 2
     assert render("slow_down.html", per_minute=2) in texts
     assert len(fake.sent("sendMessage", chat_id=401)) == 3  # the fourth question: silence
+
+
+async def test_the_fake_bot_api_reads_json_and_form_bodies_and_checks_the_token(
+    server: FakeBotApi,
+) -> None:
+    url = f"{server.base_url}{server.token}/sendMessage"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json={"chat_id": 501, "text": "<b>json</b>"}) as response:
+            assert (await response.json())["result"]["text"] == "<b>json</b>"  # plain text
+        form = {"chat_id": "501", "text": "123", "parse_mode": "HTML",
+                "reply_markup": '{"inline_keyboard": []}'}
+        async with session.post(url, data=form) as response:
+            assert (await response.json())["result"]["text"] == "123"
+        async with session.post(f"{server.base_url}wrong/getMe") as response:
+            assert response.status == 401
+    json_call, form_call = server.sent("sendMessage", chat_id=501)
+    assert json_call.params == {"chat_id": 501, "text": "<b>json</b>"}
+    assert form_call.params["text"] == "123" and form_call.params["reply_markup"] == {
+        "inline_keyboard": []}
