@@ -21,12 +21,17 @@ def run_eval(engine: Engine, questions: Path, predictions: Path | None, verbose:
     preds = []
     for row in gold:
         a = engine.answer(row["question"])
-        preds.append({"question": row["question"], "answer": a.text, "quote": a.quote, "sources": list(a.sources), "confidence": round(a.confidence, 4)})
+        preds.append({
+            "question": row["question"], "answer": a.text, "quote": a.quote,
+            "sources": list(a.sources), "confidence": round(a.confidence, 4),
+        })
         if verbose:
             golds = row.get("answers") or []
             ok = is_correct(a.text, golds) if golds and a.text else not golds and not a.text
-            typer.echo(f"{'OK ' if ok else 'BAD'} {row.get('id', '')}: {row['question']!r} -> {a.text!r} "
-                       f"{list(a.sources)} (gold {golds[:1]} {row.get('sources', [])})")
+            typer.echo(
+                f"{'OK ' if ok else 'BAD'} {row.get('id', '')}: {row['question']!r} -> {a.text!r} "
+                f"{list(a.sources)} (gold {golds[:1]} {row.get('sources', [])})"
+            )
     if predictions:
         with predictions.open("w", encoding="utf-8") as f:
             f.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in preds)

@@ -24,7 +24,6 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     confidence_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
     bm25_backend: Literal["sparse", "rank-bm25"] = "sparse"
-    index_dir: Path = REPO_ROOT / ".cache" / "index"
     log_level: str = "WARNING"
 
     telegram_token: SecretStr | None = None

@@ -1,8 +1,8 @@
 """Group equal answers from different sources; notice when strong sources disagree."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from retrieval.normalize import same_answer
 from retrieval.reader import Scored

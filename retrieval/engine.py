@@ -5,8 +5,8 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from pathlib import Path
 
 from retrieval.bm25 import make_scorer, top_k
@@ -17,8 +17,8 @@ from retrieval.nlp import ParseCache
 from retrieval.normalize import answer_key
 from retrieval.passages import split_corpus, window_tokens
 from retrieval.question import Question, analyze
-from retrieval.tokenize import tokenize
 from retrieval.reader import Scored, load_model, read, signals
+from retrieval.tokenize import tokenize
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
 
 MAX_QUESTION_CHARS = 1000
@@ -99,7 +99,7 @@ class Engine:
         if not ranked:
             return Answer(question, None, None, (), 0.0, reason="not_found")
         q, views = self.reading(text, ranked)
-        weights = {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
+        weights = self.term_weights(q)
         cands = read(q, views, self.model)
         if not cands:
             return Answer(question, None, None, (), 0.0, passages=hits, reason="not_found")
@@ -130,6 +130,10 @@ class Engine:
             evidence=tuple(evidence), conflicts=conflicts, passages=hits,
         )
 
+    def term_weights(self, q: Question) -> dict[str, float]:
+        """idf of each question term; a term the corpus lacks weighs the most."""
+        return {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
+
     def reading(
         self, text: str, ranked: list[tuple[int, float]]
     ) -> tuple[Question, list[tuple[int, SentenceView]]]:
@@ -137,7 +141,7 @@ class Engine:
         top = ranked[: self.config.read_k]
         q_doc, *docs = self.parses.parse([text] + [self.sentences[i].text for i, _ in top])
         q = analyze(text, q_doc)
-        weights = {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
+        weights = self.term_weights(q)
         best = top[0][1]
         views = [(i, sentence_view(d, weights, s / best, r)) for r, ((i, s), d) in enumerate(zip(top, docs))]
         return q, views

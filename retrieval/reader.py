@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from retrieval.candidates import Candidate, extract
 from retrieval.features import SentenceView, features
@@ -32,7 +32,9 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def signals(best: float, margin: float, cover: float, window_cover: float, type_match: float) -> dict[str, float]:
+def signals(
+    best: float, margin: float, cover: float, window_cover: float, type_match: float
+) -> dict[str, float]:
     """What the confidence of an answer is computed from."""
     return {
         "score": best, "margin": min(margin, 5.0), "cover": cover,

@@ -48,7 +48,7 @@ def examples(engine: Engine, rows: list[dict]) -> list[Example]:
         if not ranked:
             continue
         q, views = engine.reading(text, ranked)
-        weights = {t: engine.idf.get(t, engine.unseen_idf) for t in q.terms}
+        weights = engine.term_weights(q)
         window = {i: engine.window_cover(i, weights) for i, _ in views}
         feats, texts, covers, window_covers = [], [], [], []
         for sent_id, view, cand, f in featurize(q, views):

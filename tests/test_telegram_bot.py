@@ -135,23 +135,15 @@ async def test_html_in_a_question_is_escaped(server: FakeBotApi) -> None:
     assert question in telegram_html_text(text)
 
 
-async def test_group_mention_is_answered_in_the_thread(
-    found: str, server: FakeBotApi, seeds_engine: Engine, corpus: CorpusView
+@pytest.mark.parametrize("chat_id,prefix", [(-1001, MENTION), (-1002, f"/ask{MENTION}")])
+async def test_group_mention_or_ask_is_answered_in_the_thread(
+    chat_id: int, prefix: str, found: str, server: FakeBotApi, seeds_engine: Engine,
+    corpus: CorpusView,
 ) -> None:
-    asked = await server.message(-1001, f"{MENTION} {found}", group=True)
-    (text,) = await server.texts(-1001)
+    asked = await server.message(chat_id, f"{prefix} {found}", group=True)
+    (text,) = await server.texts(chat_id)
     assert text == expected(seeds_engine, corpus, found)
-    (call,) = server.sent("sendMessage", chat_id=-1001)
-    assert call.params["reply_parameters"]["message_id"] == asked["message_id"]
-
-
-async def test_group_ask_command_with_bot_name_is_answered(
-    found: str, server: FakeBotApi, seeds_engine: Engine, corpus: CorpusView
-) -> None:
-    asked = await server.message(-1002, f"/ask{MENTION} {found}", group=True)
-    (text,) = await server.texts(-1002)
-    assert text == expected(seeds_engine, corpus, found)
-    (call,) = server.sent("sendMessage", chat_id=-1002)
+    (call,) = server.sent("sendMessage", chat_id=chat_id)
     assert call.params["reply_parameters"]["message_id"] == asked["message_id"]
 
 
