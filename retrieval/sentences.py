@@ -1,7 +1,10 @@
 """Sentence splitting with exact character offsets, so every quote is verbatim."""
 from __future__ import annotations
 
+import ctypes
+
 import blingfire
+import numpy as np
 
 from retrieval.chrome import content_lines
 
@@ -45,13 +48,39 @@ def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def sentence_offsets(block: str) -> list[tuple[int, int]]:
+    """blingfire's sentence (start, end) offsets in `block`, as `text_to_sentences_and_offsets`.
+
+    blingfire's own wrapper maps UTF-8 byte offsets to characters in a Python loop over
+    every byte, the slowest step of building a large index; the C call is the same.
+    """
+    data = block.encode("utf-8")
+    if not data:  # blingfire's wrapper fails an assertion here
+        return []
+    size = len(data) * 2
+    out, starts, ends = ctypes.create_string_buffer(size), (ctypes.c_int32 * size)(), (
+        ctypes.c_int32 * size)()
+    got = blingfire.blingfire.TextToSentencesWithOffsets(
+        ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(out), ctypes.byref(starts),
+        ctypes.byref(ends), ctypes.c_int(size))
+    if got == -1 or got > size:
+        return []
+    n = out.value.count(b"\n") + 1
+    first = np.frombuffer(starts, dtype=np.int32, count=n)
+    last = np.frombuffer(ends, dtype=np.int32, count=n) + 1  # blingfire's ends are inclusive
+    if not block.isascii():  # character offset: how many characters start before the byte
+        lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+        chars = np.concatenate(([0], np.cumsum(lead)))
+        first, last = chars[first], chars[np.minimum(last, len(data))]
+    return list(zip(first.tolist(), last.tolist()))
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the content sentences of a document."""
     spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraphs(text):
         block = text[p_start:p_end].replace("\n", " ").replace("\r", " ")
-        _, offsets = blingfire.text_to_sentences_and_offsets(block)
-        for s, e in offsets:
+        for s, e in sentence_offsets(block):
             s, e = p_start + s, p_start + e
             while s < e and text[s].isspace():
                 s += 1

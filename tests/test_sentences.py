@@ -1,8 +1,12 @@
 """Chrome removal and sentence splitting with exact offsets."""
 from __future__ import annotations
 
+import blingfire
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from retrieval.chrome import content_lines, is_chrome
-from retrieval.sentences import paragraphs, split_sentences
+from retrieval.sentences import paragraphs, sentence_offsets, split_sentences
 
 
 def test_generic_page_chrome_is_recognised():
@@ -53,3 +57,13 @@ def test_overlong_text_is_cut_into_bounded_quotes():
     text = "word " * 2000
     spans = split_sentences(text)
     assert len(spans) > 1 and all(e - s <= 600 for s, e in spans)
+
+
+_PIECES = st.sampled_from(["Dr. Smith", " went", " home", ".", "!", "?", " ", "  ", "U.S.", "é",
+                           "😀", "—", "日本語", "\u0301", "3.5", "\"", " The", " ok"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=30).map("".join).filter(bool))
+def test_sentence_offsets_equal_blingfires_own_wrapper(block):
+    assert sentence_offsets(block) == blingfire.text_to_sentences_and_offsets(block)[1]
