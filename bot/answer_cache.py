@@ -6,6 +6,7 @@ import time
 from collections import OrderedDict
 from functools import partial
 
+from bot.questions import clean_text
 from retrieval import Answer, Engine
 
 
@@ -18,7 +19,7 @@ class AnswerCache:
 
     async def answer(self, question: str) -> Answer:
         """The engine's answer, computed in a worker thread at most once per `ttl`."""
-        question = " ".join(question.split())  # the engine ignores spacing too
+        question = clean_text(question)  # what the replies may quote; the engine ignores spacing
         now = time.monotonic()
         entry = self._entries.get(question)
         if entry is None or entry[0] < now:

@@ -6,6 +6,7 @@ from telegram.constants import ParseMode
 
 from bot.answer_cache import AnswerCache
 from bot.html_split import split_html
+from bot.questions import clean_text
 from bot.replies import CorpusView, answer_html, passage_html, shorten
 from prompts import render
 from retrieval import Answer
@@ -19,7 +20,7 @@ async def inline_results(
     cache: AnswerCache, corpus: CorpusView, query: str, username: str
 ) -> list[InlineQueryResultArticle]:
     """The answer first, then up to nine supporting or closest passages; or a help result."""
-    question = " ".join(query.split())
+    question = clean_text(query)
     if len(question) < MIN_QUERY or not any(ch.isalnum() for ch in question):
         return [help_result(corpus, username)]
     answer = await cache.answer(question)

@@ -9,6 +9,14 @@ from telegram import Message, MessageEntity
 
 # Deep-link payloads (t.me/<bot>?start=...) may only hold these characters, at most 64.
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """`text` on one line as Telegram accepts it back: control characters become spaces, lone
+    surrogates U+FFFD (neither can be encoded or sent); spacing collapsed."""
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def group_question(message: Message, username: str, bot_id: int) -> str | None:

@@ -1,7 +1,8 @@
 """A small fake Telegram Bot API on 127.0.0.1: feeds updates to a bot and records its calls.
 
-It checks what Telegram checks that matters here (the token, HTML markup and message length),
-and can fail the next call to a method (flood control, server errors) to exercise retries.
+It checks what Telegram checks that matters here (the token, UTF-8, HTML markup, message length
+and inline results), and can fail the next call to a method (flood control, server errors, a
+dropped connection) or answer it late, to exercise retries.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import itertools
 import json
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +25,8 @@ BOT_USER = {
 }
 USER = {"id": 42, "is_bot": False, "first_name": "Alice", "language_code": "en"}
 MAX_TEXT = 4096
+MAX_INLINE_RESULTS = 50
+RESET = 0  # a Failure status: the connection drops without a response
 # Values PTB sends as plain strings; every other form value is JSON (numbers, objects, lists).
 STRING_PARAMS = {"text", "query", "inline_query_id", "callback_query_id", "parse_mode", "action",
                  "url", "secret_token", "description", "short_description", "name"}
@@ -81,6 +85,7 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    at: float = field(default_factory=time.monotonic)  # when the call was answered
 
 
 @dataclass
@@ -100,6 +105,8 @@ class FakeBotApi:
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _delays: dict[str, list[float]] = field(default_factory=dict)
+    _delivered: Counter[str] = field(default_factory=Counter)  # successful calls by method
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
     _closing: bool = False
@@ -135,6 +142,29 @@ class FakeBotApi:
     ) -> None:
         """Make the next call to `method` fail like Telegram would."""
         self._failures.setdefault(method, []).append(Failure(status, description, retry_after))
+
+    def reset_next(self, method: str) -> None:
+        """Drop the connection of the next call to `method` before doing anything."""
+        self.fail_next(method, RESET, "connection reset")
+
+    def delay_next(self, method: str, seconds: float) -> None:
+        """Carry out the next call to `method`, then answer it `seconds` late."""
+        self._delays.setdefault(method, []).append(seconds)
+
+    def delivered(self, method: str) -> int:
+        """How many calls to `method` succeeded, including forgotten ones."""
+        return self._delivered[method]
+
+    async def wait_delivered(self, method: str, count: int, timeout: float = 15.0) -> None:
+        """Return once `count` calls to `method` have succeeded (cheap for load tests)."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: self._delivered[method] >= count), timeout
+            )
+
+    def forget(self) -> None:
+        """Drop the recorded calls (counts stay), so long runs keep memory flat."""
+        self.calls = []
 
     def sent(self, method: str, *, delivered: bool = False, **match: Any) -> list[Call]:
         """Calls to `method` whose parameters include `match` (compared as strings); with
@@ -192,10 +222,21 @@ class FakeBotApi:
 
     async def inline_query(self, query: str, user: dict[str, Any] = USER) -> str:
         """Deliver an inline query; return its id."""
-        query_id = str(next(self._ids))
-        await self._push({"inline_query": {"id": query_id, "from": user, "query": query,
-                                           "offset": "", "chat_type": "sender"}})
-        return query_id
+        update = self.make_inline_query(query, user)
+        await self._push(update)
+        return str(update["inline_query"]["id"])
+
+    def make_inline_query(self, query: str, user: dict[str, Any] = USER) -> dict[str, Any]:
+        """An inline query update (without its update_id)."""
+        return {"inline_query": {"id": str(next(self._ids)), "from": user, "query": query,
+                                 "offset": "", "chat_type": "sender"}}
+
+    async def deliver(self, updates: list[dict[str, Any]]) -> None:
+        """Queue several updates at once, e.g. {"message": make_message(...)}: the bot's next
+        getUpdates receives them together (up to its limit)."""
+        for update in updates:
+            self._updates.append({"update_id": next(self._ids), **update})
+        await self._notify()
 
     async def callback_query(
         self, message: dict[str, Any], data: str, user: dict[str, Any] = USER
@@ -226,7 +267,10 @@ class FakeBotApi:
             failure = failures.pop(0)
             self.calls.append(Call(method, params, failure))
             await self._notify()
-            return _error(failure.status, failure.description, failure.retry_after)
+            if failure.status == RESET:
+                assert request.transport is not None
+                request.transport.abort()
+            return _error(failure.status or 500, failure.description, failure.retry_after)
         try:
             result = await self._result(method, params)
         except ValueError as err:
@@ -234,7 +278,11 @@ class FakeBotApi:
             await self._notify()
             return _error(400, f"Bad Request: {err}")
         self.calls.append(Call(method, params, result))
+        self._delivered[method] += 1
         await self._notify()
+        delays = self._delays.get(method)
+        if delays:
+            await asyncio.sleep(delays.pop(0))  # done, but the answer is late
         return web.json_response({"ok": True, "result": result})
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
@@ -244,6 +292,8 @@ class FakeBotApi:
             return await self._get_updates(params)
         if method == "sendMessage":
             return self._send_message(params)
+        if method == "answerInlineQuery":
+            check_inline_results(params.get("results"))
         return True  # deleteWebhook, setWebhook, sendChatAction, answerInlineQuery, ...
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -264,17 +314,44 @@ class FakeBotApi:
         return list(self._updates[: int(params.get("limit") or 100)])
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        text = str(params.get("text", ""))
-        if params.get("parse_mode") == "HTML":
-            text = telegram_html_text(text)
-        if not text.strip():
-            raise ValueError("message text is empty")
-        if utf16_len(text) > MAX_TEXT:
-            raise ValueError("message is too long")
+        text = shown_text(str(params.get("text", "")), params.get("parse_mode"))
         chat_id = int(params["chat_id"])
         chat = self._chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "Alice"})
         return {"message_id": next(self._ids), "date": int(time.time()), "chat": chat,
                 "from": BOT_USER, "text": text}
+
+
+def shown_text(text: str, parse_mode: str | None) -> str:
+    """The text of a message Telegram accepts; ValueError where Telegram says 400."""
+    _check_utf8(text)
+    if parse_mode == "HTML":
+        text = telegram_html_text(text)
+    if not text.strip():
+        raise ValueError("message text is empty")
+    if utf16_len(text) > MAX_TEXT:
+        raise ValueError("message is too long")
+    return text
+
+
+def check_inline_results(results: Any) -> None:
+    """What Telegram checks in answerInlineQuery's results (articles with a text message)."""
+    if not isinstance(results, list) or len(results) > MAX_INLINE_RESULTS:
+        raise ValueError("RESULTS_TOO_MUCH")
+    if len({r.get("id") for r in results}) != len(results):
+        raise ValueError("RESULT_ID_DUPLICATE")
+    for result in results:
+        if not str(result.get("title", "")).strip():
+            raise ValueError("RESULT_TITLE_EMPTY")
+        content = result["input_message_content"]
+        shown_text(content["message_text"], content.get("parse_mode"))
+        _check_utf8(result["title"] + result.get("description", ""))
+
+
+def _check_utf8(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("strings must be encoded in UTF-8") from None
 
 
 async def _params(request: web.Request) -> dict[str, Any]:
