@@ -1,21 +1,20 @@
 """The one path from a question to an Answer: retrieve, read, corroborate, decide."""
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.bm25 import make_scorer, top_k
+from retrieval.bm25 import top_k
 from retrieval.corpus import load_corpus
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
 from retrieval.features import SentenceView, coverage, sentence_view
+from retrieval.index import Index, build_index
 from retrieval.nlp import ParseCache
 from retrieval.normalize import answer_key
-from retrieval.passages import split_corpus, window_tokens
+from retrieval.passages import Sentences
 from retrieval.question import Question, analyze
 from retrieval.reader import Scored, load_model, read, signals
 from retrieval.tokenize import tokenize
@@ -48,19 +47,19 @@ def clean_question(text: str) -> str:
 class Engine:
     """Answers questions from a corpus; build once, call `answer` from any thread."""
 
-    def __init__(self, documents: list[Document], config: EngineConfig | None = None) -> None:
+    def __init__(
+        self, documents: list[Document], config: EngineConfig | None = None,
+        index: Index | None = None,
+    ) -> None:
+        """Index `documents`, unless `index` (built from them, with this config) is given."""
         self.config = config or EngineConfig()
         self.documents = documents
-        self.sentences = split_corpus(documents)
-        own = [tokenize(s.text) for s in self.sentences]
-        titles = [tokenize(d.title) for d in documents]
-        window = window_tokens(own, self.sentences, titles, self.config.context)
+        index = index or build_index(documents, self.config.context, self.config.backend)
+        self.sentences = Sentences(documents, index.spans)
         # A passage scores as its sentence plus its window: two exact BM25Okapi indexes.
-        self.scorers = (make_scorer(own, self.config.backend), make_scorer(window, self.config.backend))
-        n = len(own)
-        df = Counter(t for toks in own for t in set(toks))
-        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
-        self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.scorers = (index.own, index.window)
+        self.idf = index.idf
+        self.unseen_idf = index.idf.unseen
         self.model = load_model()
         self.parses = ParseCache()
 

@@ -6,6 +6,7 @@ import math
 import zipfile
 from collections import defaultdict
 from itertools import chain, count
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,38 @@ class SparseBM25:
         ids: defaultdict[str, int] = defaultdict(count().__next__)
         # Ids in order of first appearance: rank-bm25 sums the idfs in that order.
         terms = map(ids.__getitem__, chain.from_iterable(corpus))
-        key = np.fromiter(terms, dtype=np.int64, count=int(doc_len.sum()))
-        vocab = dict(ids)
+        # passed on, not kept: the build frees this, the largest array, once it is sorted
+        self._build(np.fromiter(terms, dtype=np.int64, count=int(doc_len.sum())), doc_len,
+                    dict(ids), k1, b, epsilon)
+
+    @classmethod
+    def from_ids(cls, ids: np.ndarray, doc_len: np.ndarray, terms: Sequence[str],
+                 k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> SparseBM25:
+        """The index of passages given as term ids (`terms[i]` is id i), `doc_len[j]` of them each.
+
+        Equal to the index of the same passages as lists of terms, without those lists.
+        """
+        doc_len = np.asarray(doc_len, dtype=np.int64)
+        if not doc_len.sum():  # as above
+            raise ValueError("cannot index a corpus without passages or terms")
+        first = np.full(len(terms), len(ids), dtype=np.int64)
+        np.minimum.at(first, ids, np.arange(len(ids)))
+        seen = np.flatnonzero(first < len(ids))
+        seen = seen[np.argsort(first[seen])]  # rows in order of first appearance, as above
+        row = np.empty(len(terms), dtype=np.int64)
+        row[seen] = np.arange(len(seen))
+        index = cls.__new__(cls)
+        vocab = {terms[i]: r for r, i in enumerate(seen.tolist())}
+        index._build(row[ids], doc_len, vocab, k1, b, epsilon)
+        return index
+
+    def _build(self, key: np.ndarray, doc_len: np.ndarray, vocab: dict[str, int],
+               k1: float, b: float, epsilon: float) -> None:
+        """Index `key`, every token's row in corpus order (overwritten)."""
         df, passages, tf = _postings(key, doc_len, len(vocab))
         del key
-        avgdl = int(doc_len.sum()) / len(corpus)
-        idf, average_idf = _idf(df, len(corpus), epsilon)
+        avgdl = int(doc_len.sum()) / len(doc_len)
+        idf, average_idf = _idf(df, len(doc_len), epsilon)
         # rank-bm25's expression and operation order, so each weight matches it bit for bit
         norm = k1 * (1 - b + b * doc_len / avgdl)
         indptr = np.concatenate(([0], np.cumsum(df)))

@@ -114,6 +114,23 @@ def test_make_scorer_backends() -> None:
         make_scorer(corpus, "elastic")
 
 
+@pytest.mark.parametrize("seed,n,words,longest", SIZES[2:])
+def test_index_from_term_ids_equals_index_from_lists(seed: int, n: int, words: int,
+                                                     longest: int) -> None:
+    corpus = zipf_corpus(seed, n, words, longest)
+    corpus[0] = ["w7", "w0"] + corpus[0]  # first appearances out of id order
+    terms = [f"w{i}" for i in range(words + 3)]  # ids no passage holds, too
+    ids = np.array([int(t[1:]) for p in corpus for t in p], dtype=np.int32)
+    lengths = np.array([len(p) for p in corpus])
+    by_lists, by_ids = SparseBM25(corpus), SparseBM25.from_ids(ids, lengths, terms)
+    assert list(by_ids.vocab.items()) == list(by_lists.vocab.items())
+    assert by_ids.params == by_lists.params
+    for name in ("doc_len", "indptr", "indices", "weights", "term_max"):
+        np.testing.assert_array_equal(getattr(by_ids, name), getattr(by_lists, name))
+    with pytest.raises(ValueError):
+        SparseBM25.from_ids(np.array([], dtype=np.int32), np.zeros(3, dtype=np.int64), terms)
+
+
 @pytest.fixture
 def saved(tmp_path: Path) -> tuple[SparseBM25, Path]:
     index = SparseBM25(zipf_corpus(5, 300, 200, 30))

@@ -1,0 +1,163 @@
+"""The searchable index of a corpus: sentence spans, two BM25 scorers and each term's idf."""
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.bm25 import Scorer, make_scorer
+from retrieval.sentences import split_sentences
+from retrieval.sparse_bm25 import SparseBM25
+from retrieval.tokenize import term, words
+from retrieval.values import Document
+
+# (stage, done, total): "sentences" over documents, "terms" over sentences, "scorers" 0..2
+Progress = Callable[[str, int, int], None]
+_STEP = 10_000  # sentences between progress reports
+_WINDOW_BLOCK = 1 << 16  # passages per step of window assembly: bounds its temporaries
+
+
+class Idf(Mapping[str, float]):
+    """Each sentence term's idf, log(1 + (n - df + 0.5) / (df + 0.5)), from document counts."""
+
+    def __init__(self, rows: Mapping[str, int], df: np.ndarray, n: int) -> None:
+        self.rows, self.df, self.n = rows, df, n
+        self.unseen = math.log(1 + (n + 0.5) / 0.5)  # a term no sentence holds weighs the most
+
+    def __getitem__(self, term: str) -> float:
+        c = int(self.df[self.rows[term]])
+        return math.log(1 + (self.n - c + 0.5) / (c + 0.5))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+
+@dataclass(frozen=True)
+class Index:
+    """What the engine searches: each sentence's span, its scorers and the idf of its terms.
+
+    A passage scores as its sentence (`own`) plus its window (`window`: the document's title
+    and `context` neighbouring sentences), each an exact BM25Okapi index.
+    """
+
+    spans: np.ndarray  # (sentences, 3) int64: document, start, end
+    own: Scorer
+    window: Scorer
+    idf: Idf
+
+
+def sentence_idf(own: SparseBM25) -> Idf:
+    """The idf of the sentence terms, from the sentence index's row lengths (document counts)."""
+    return Idf(own.vocab, np.diff(own.indptr), own.n_passages)
+
+
+def build_index(
+    documents: Sequence[Document], context: int = 1, backend: str = "sparse",
+    progress: Progress | None = None,
+) -> Index:
+    """Split, tokenise and index `documents`; `progress` hears how far each stage is."""
+    report = progress or (lambda stage, done, total: None)
+    spans = _spans(documents, report)
+    vocab: dict[str, int] = {}
+    texts = (documents[d].text[s:e] for d, s, e in spans.tolist())
+    own, own_len = _term_ids(texts, vocab, report, len(spans))
+    titles, title_len = _term_ids((d.title for d in documents), vocab)
+    window, window_len = _windows(spans[:, 0], own, own_len, titles, title_len, context)
+    terms = list(vocab)
+    report("scorers", 0, 2)
+    if backend == "sparse":
+        own_scorer = SparseBM25.from_ids(own, own_len, terms)
+        report("scorers", 1, 2)
+        window_scorer: Scorer = SparseBM25.from_ids(window, window_len, terms)
+        idf = sentence_idf(own_scorer)
+    else:  # the reference backends index lists of terms
+        own_scorer = make_scorer(_lists(own, own_len, terms), backend)
+        report("scorers", 1, 2)
+        window_scorer = make_scorer(_lists(window, window_len, terms), backend)
+        df = _document_frequency(own, own_len, len(terms))
+        idf = Idf({t: i for i, t in enumerate(terms) if df[i]}, df, len(spans))
+    report("scorers", 2, 2)
+    return Index(spans, own_scorer, window_scorer, idf)
+
+
+def _spans(documents: Sequence[Document], report: Progress) -> np.ndarray:
+    flat = array("q")
+    for i, doc in enumerate(documents):
+        for s, e in split_sentences(doc.text):
+            flat.extend((i, s, e))
+        if i % 100 == 0:
+            report("sentences", i, len(documents))
+    report("sentences", len(documents), len(documents))
+    return np.frombuffer(flat, dtype=np.int64).reshape(-1, 3)
+
+
+def _term_ids(
+    texts: Iterable[str], vocab: dict[str, int], report: Progress | None = None, total: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """`tokenize` of each text as ids into `vocab` (which gains new terms), flat, and counts."""
+    memo: dict[str, int] = {}  # surface word -> term id, or -1 for a stopword
+    flat, counts = array("i"), array("q")
+    for n, text in enumerate(texts):
+        before = len(flat)
+        for word in words(text):
+            i = memo.get(word)
+            if i is None:  # `term` (stemming) once per distinct word, not once per occurrence
+                t = term(word)
+                i = memo[word] = -1 if t is None else vocab.setdefault(t, len(vocab))
+            if i >= 0:
+                flat.append(i)
+        counts.append(len(flat) - before)
+        if report and n % _STEP == 0:
+            report("terms", n, total)
+    if report:
+        report("terms", total, total)
+    return np.frombuffer(flat, dtype=np.int32), np.frombuffer(counts, dtype=np.int64)
+
+
+def _windows(
+    doc: np.ndarray, own: np.ndarray, own_len: np.ndarray, titles: np.ndarray,
+    title_len: np.ndarray, context: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's window terms, as `window_tokens`: the title, then sentences i-c..i+c.
+
+    A document's sentences are consecutive, so a window is two runs: its title's terms and
+    the terms of the neighbours within the same document.
+    """
+    n = len(doc)
+    own_at = np.concatenate(([0], np.cumsum(own_len)))
+    title_at = np.concatenate(([0], np.cumsum(title_len))) + len(own)  # after `own` in `source`
+    i = np.arange(n)
+    first = np.searchsorted(doc, doc, side="left")  # the document's first sentence
+    last = np.searchsorted(doc, doc, side="right") - 1
+    lo, hi = np.maximum(i - context, first), np.minimum(i + context, last)
+    run_start = np.stack([title_at[doc], own_at[lo]], axis=1).ravel()
+    run_len = np.stack([title_len[doc], own_at[hi + 1] - own_at[lo]], axis=1).ravel()
+    window_len = run_len[0::2] + run_len[1::2]
+    source = np.concatenate((own, titles))
+    out = np.empty(int(window_len.sum()), dtype=np.int32)
+    out_at = np.concatenate(([0], np.cumsum(run_len)))
+    for b in range(0, 2 * n, 2 * _WINDOW_BLOCK):  # whole passages (two runs each) per step
+        e = min(b + 2 * _WINDOW_BLOCK, 2 * n)
+        lengths = run_len[b:e]
+        steps = np.arange(out_at[b], out_at[e]) - np.repeat(out_at[b:e] - run_start[b:e], lengths)
+        out[out_at[b]:out_at[e]] = source[steps]
+    return out, window_len
+
+
+def _document_frequency(ids: np.ndarray, lengths: np.ndarray, n_terms: int) -> np.ndarray:
+    """How many passages hold each term id."""
+    passage = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    pairs = np.unique(passage * n_terms + ids)
+    return np.bincount(pairs % n_terms, minlength=n_terms)
+
+
+def _lists(ids: np.ndarray, lengths: np.ndarray, terms: list[str]) -> list[list[str]]:
+    words_of = np.array(terms, dtype=object)[ids].tolist()
+    ends = np.cumsum(lengths).tolist()
+    return [words_of[end - size:end] for end, size in zip(ends, lengths.tolist())]
