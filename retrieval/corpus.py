@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 from pathlib import Path
 
 from retrieval.chrome import content_lines
@@ -12,8 +13,11 @@ from retrieval.values import Document
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md")
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# About three million words: a bigger "document" is a dump or a log, and would hold up start-up
+# (indexing takes about a second per megabyte); split it into files to index it.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 _LEADING_ID = re.compile(r"^(\d+)_")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but \t \n \r
 
 
 class CorpusError(Exception):
@@ -51,22 +55,22 @@ def _walk_error(err: OSError) -> None:
 def read_document(path: Path) -> Document | None:
     """One file as a Document, or None (with one warning) when it is unusable."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            log.warning("skipping %s: larger than %d MB", path, MAX_FILE_BYTES // 2**20)
-            return None
-        raw = path.read_bytes()
+        raw = _read_regular_file(path)
     except OSError as err:
         log.warning("skipping %s: cannot read it (%s)", path, err.strerror or err)
         return None
-    if b"\x00" in raw[:8192]:
+    if raw is None:
+        return None
+    if b"\x00" in raw:
         log.warning("skipping %s: binary file", path)
         return None
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        log.warning("skipping %s: not UTF-8 text", path)
+    except UnicodeDecodeError as err:
+        log.warning("skipping %s: not UTF-8 text (byte %d)", path, err.start)
         return None
+    if _CONTROL.search(text):  # one space each, so offsets into the text stay true
+        text = _CONTROL.sub(" ", text)
     lines = content_lines(text)
     if not lines:
         log.warning("skipping %s: no text", path)
@@ -77,14 +81,37 @@ def read_document(path: Path) -> Document | None:
     )
 
 
+def _read_regular_file(path: Path) -> bytes | None:
+    """The bytes of a regular file within the size limit; None (with a warning) otherwise.
+
+    A FIFO or a device (say, a link to /dev/zero) would block or never end; opening without
+    blocking lets us look before reading.
+    """
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            log.warning("skipping %s: not a regular file", path)
+            return None
+        # Read one byte past the limit: the file may have grown since fstat.
+        raw = file.read(MAX_FILE_BYTES + 1) if info.st_size <= MAX_FILE_BYTES else b""
+    size = max(info.st_size, len(raw))
+    if size > MAX_FILE_BYTES:
+        log.warning("skipping %s: %d MB, over the %d MB limit for one file (split it)",
+                    path, size // 2**20, MAX_FILE_BYTES // 2**20)
+        return None
+    return raw
+
+
 def load_corpus(root: str | Path) -> list[Document]:
     """Every usable document below `root`; raises CorpusError when there is none."""
     folder = Path(root)
     if not folder.is_dir():
         raise CorpusError(f"corpus folder not found: {folder}")
-    docs = [doc for path in corpus_files(folder) if (doc := read_document(path))]
+    files = corpus_files(folder)
+    docs = [doc for path in files if (doc := read_document(path))]
     if not docs:
-        raise CorpusError(f"no readable .txt or .md documents in {folder}")
+        skipped = f" ({len(files)} skipped, see the warnings)" if files else ""
+        raise CorpusError(f"no readable .txt or .md documents in {folder}{skipped}")
     return _unique_sources(docs)
 
 
