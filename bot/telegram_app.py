@@ -16,6 +16,7 @@ from bot.examples import example_questions
 from bot.handlers import EXAMPLE_PREFIX, Handlers
 from bot.limits import QuestionLimit
 from bot.logs import guard_logs
+from bot.ordering import PerChatOrder
 from bot.replies import CorpusView
 from bot.retry import RetryingRateLimiter
 from bot.settings import Settings
@@ -55,7 +56,8 @@ def build_application(settings: Settings, engine: Engine, retry_delay: float = 0
         ))
         # Telegram's flood limits (AIORateLimiter's defaults), with retries.
         .rate_limiter(RetryingRateLimiter(first_delay=retry_delay, max_retries=3))
-        .concurrent_updates(True)  # questions are answered in parallel, each in a worker thread
+        # Chats are answered in parallel (engine calls in worker threads), each chat in order.
+        .concurrent_updates(PerChatOrder())
         .get_updates_connection_pool_size(2)  # room for stopping while a long poll is pending
         .post_init(on_start)
         .build()
