@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import replies
@@ -105,7 +105,11 @@ class Handlers:
         await query.answer(results, cache_time=CACHE_TIME, is_personal=False)
 
     async def error(self, update: object, context: Context) -> None:
-        """Log the failure (log filters redact the token) and apologise to whoever asked."""
+        """Log the failure (the token is redacted) and apologise to whoever asked, unless
+        Telegram itself is out of reach after the retries: the apology would not get through."""
+        if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
+            log.warning("gave up on an update: %s", context.error)
+            return
         log.error("could not handle an update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_message:
             await update.effective_message.reply_html(render("apology.html"))

@@ -1,4 +1,4 @@
-"""A rate limiter that also retries timeouts and network errors, so no answer is lost."""
+"""A rate limiter that also retries network errors, so that every answer arrives exactly once."""
 from __future__ import annotations
 
 import asyncio
@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError
+import httpx
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
@@ -17,8 +18,11 @@ Request = Callable[..., Coroutine[Any, Any, Any]]
 class RetryingRateLimiter(AIORateLimiter):
     """Telegram's flood limits and `RetryAfter` waits (AIORateLimiter), plus network retries.
 
-    A timed-out request may have reached Telegram, so a retry can rarely send a message twice;
-    a duplicate beats an unanswered question.
+    Every failure is retried with exponential backoff (server errors, refused or dropped
+    connections, a full connection pool) except one: a message sent without an answer in time.
+    Telegram was slow, not deaf: the message has most likely arrived, and sending it again
+    would show it twice. So a timed-out send is given up (the log says so); requests that are
+    safe to repeat (chat actions, inline answers) are retried after a timeout too.
     """
 
     def __init__(
@@ -44,6 +48,10 @@ class RetryingRateLimiter(AIORateLimiter):
             except BadRequest:
                 raise  # Telegram's final word on this request, though a NetworkError subclass
             except NetworkError as err:
+                if _maybe_delivered(endpoint, err):
+                    log.warning("%s got no answer in time; not sending it again, as Telegram "
+                                "has most likely delivered it", endpoint)
+                    raise
                 if attempt == self.network_retries:
                     raise
                 log.warning(
@@ -53,3 +61,9 @@ class RetryingRateLimiter(AIORateLimiter):
                 await asyncio.sleep(delay)
                 delay = min(2 * delay, self.max_delay)
         raise AssertionError("unreachable")
+
+
+def _maybe_delivered(endpoint: str, err: NetworkError) -> bool:
+    """A message-sending request that was sent in full but not answered within the time-out."""
+    sends = endpoint.startswith(("send", "forward", "copy")) and endpoint != "sendChatAction"
+    return sends and isinstance(err, TimedOut) and isinstance(err.__cause__, httpx.ReadTimeout)

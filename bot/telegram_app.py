@@ -37,8 +37,16 @@ class Webhook:
     url_path: str
 
 
-def build_application(settings: Settings, engine: Engine, retry_delay: float = 0.5) -> Application:
-    """The bot: handlers, one error handler, rate limits with retries, commands at start-up."""
+def build_application(
+    settings: Settings, engine: Engine, *, retry_delay: float = 0.5, read_timeout: float = 5.0,
+    flood_limits: bool = True,
+) -> Application:
+    """The bot: handlers, one error handler, rate limits with retries, commands at start-up.
+
+    The keywords are for tests: the first retry's delay, how long to wait for Telegram's
+    answer, and whether to keep to Telegram's flood limits (30 messages a second, 20 a minute
+    in a group), which load tests lift to measure the bot itself.
+    """
     assert settings.telegram_token is not None, "the caller checks for a token"
     # Opt in to PTB's timedelta durations now: the int form warns (deprecated since v22.2).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -55,7 +63,11 @@ def build_application(settings: Settings, engine: Engine, retry_delay: float = 0
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ))
         # Telegram's flood limits (AIORateLimiter's defaults), with retries.
-        .rate_limiter(RetryingRateLimiter(first_delay=retry_delay, max_retries=3))
+        .rate_limiter(RetryingRateLimiter(
+            first_delay=retry_delay, max_retries=3,
+            **({} if flood_limits else {"overall_max_rate": 0, "group_max_rate": 0}),
+        ))
+        .read_timeout(read_timeout)
         # Chats are answered in parallel (engine calls in worker threads), each chat in order.
         .concurrent_updates(PerChatOrder())
         .get_updates_connection_pool_size(2)  # room for stopping while a long poll is pending

@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -47,10 +48,11 @@ def bot_settings(server: FakeBotApi, corpus: Path = SEEDS, **overrides: object) 
 
 @asynccontextmanager
 async def running(
-    settings: Settings, engine: Engine, server: FakeBotApi
+    settings: Settings, engine: Engine, server: FakeBotApi, **options: Any
 ) -> AsyncIterator[Application]:
-    """What run_polling does, inside the test's event loop: start, wait until polling, stop."""
-    app = build_application(settings, engine, retry_delay=0.05)
+    """What run_polling does, inside the test's event loop: start, wait until polling, stop.
+    `options` go to build_application."""
+    app = build_application(settings, engine, **{"retry_delay": 0.05, **options})
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)

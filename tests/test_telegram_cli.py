@@ -16,6 +16,7 @@ from fake_bot_api import BOT_USER, FakeBotApi
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 QABOT = Path(sys.executable).parent / "qabot"
+HELD_BOT = Path(__file__).parent / "held_bot.py"
 QUESTION = "What is the capital of Zanzibar on Mars?"
 START_TIMEOUT = 60.0  # loading the engine; generous for slow CI machines
 
@@ -32,9 +33,11 @@ class Qabot:
                          asyncio.ensure_future(_drain(process.stderr, self.stderr))]
 
     @classmethod
-    async def start(cls, *args: str, env: dict[str, str], cwd: Path) -> Qabot:
+    async def start(
+        cls, *args: str, env: dict[str, str], cwd: Path, program: tuple[str, ...] = (str(QABOT),)
+    ) -> Qabot:
         process = await asyncio.create_subprocess_exec(
-            str(QABOT), *args, env=env, cwd=cwd, stdin=asyncio.subprocess.DEVNULL,
+            *program, *args, env=env, cwd=cwd, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         return cls(process)
@@ -97,6 +100,34 @@ async def test_polling_bot_answers_and_exits_cleanly_on_a_signal(
     assert f"@{BOT_USER['username']}" in bot.stdout.decode()  # how to reach the bot
     assert "Traceback" not in bot.output
     assert fake.token not in bot.output  # not even in DEBUG logs of request URLs
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
+async def test_a_signal_lets_the_answer_in_flight_finish_then_exits_0(
+    fake: FakeBotApi, tmp_path: Path, sig: signal.Signals
+) -> None:
+    release = tmp_path / "release"
+    bot = await Qabot.start(str(release), env=bot_env(fake), cwd=tmp_path,
+                            program=(sys.executable, str(HELD_BOT)))
+    try:
+        await fake.wait_polling(timeout=START_TIMEOUT)
+        await fake.message(13, QUESTION)
+        await fake.wait_for("sendChatAction", chat_id=13)  # the engine holds the answer now
+        bot.process.send_signal(sig)
+        # Polling stops first: PTB's last getUpdates (without waiting) confirms what it fetched.
+        async with asyncio.timeout(30):
+            while not [c for c in fake.sent("getUpdates") if c.params.get("timeout") == 0]:
+                await asyncio.sleep(0.02)
+        assert bot.process.returncode is None and not fake.sent("sendMessage")
+        release.touch()
+        (text,) = await fake.texts(13)
+        assert "Not found in the corpus" in text
+        assert await bot.exit_code() == 0
+    finally:
+        release.touch()
+        bot.kill()
+    assert "Traceback" not in bot.output
+    assert len(fake.sent("sendMessage")) == 1
 
 
 async def test_webhook_server_answers_posted_updates(fake: FakeBotApi, tmp_path: Path) -> None:
