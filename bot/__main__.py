@@ -1,4 +1,5 @@
 """`python -m bot` is the `qabot` command."""
 from bot.cli import app
 
-app(prog_name="qabot")
+if __name__ == "__main__":  # index workers are spawned processes that import this module
+    app(prog_name="qabot")

@@ -8,21 +8,31 @@ from __future__ import annotations
 
 import re
 
-_UI_PHRASES = re.compile(
+# Rules for the start of a line, tried there only (`match`): a long line costs no more.
+_AT_START = re.compile(
     r"""
     ^(skip|jump)\s+to\s+(main\s+)?(content|navigation)
     | ^(photo|image|picture|video|graphic|illustration)s?\s*(by|credit|courtesy|source)?\s*[:|]
     | ^(photo|image|picture)s?\s+(by|credit|courtesy)\b
     | ^comments?\s*[:(]?\s*\d*\)?$ | ^\d+\s+comments?$
     | ^\d+\s*(min|mins|minutes?)(\s+read)?$
-    | page\s+not\s+found | ^404\b | does\s+not\s+exist\s+or\s+is\s+not\s+available
-    | newsletter | ^subscribe\b | ^sign\s+(up|in)\b | ^log\s*in\b
+    | ^404\b
+    | ^subscribe\b | ^sign\s+(up|in)\b | ^log\s*in\b
     | ^(share|tweet|email|print)(\s+(this|on|article|story)\b.*)?$
     | ^advertisement$ | ^(related|recommended|more)\s+(stories|articles|from\b.*|news)$
-    | ^read\s+more\b | ^click\s+here\b | ^follow\s+us\b | all\s+rights\s+reserved | ^©
+    | ^read\s+more\b | ^click\s+here\b | ^follow\s+us\b | ^©
     | ^(updated|published|posted|last\s+modified)\s*:?\s+\w+\.?\s+\d
-    | ^(by\s+)?[\w .'-]+\s+and\s+agencies$
-    | cookies?\s+(policy|settings|consent)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# "Reuters and agencies": only tried on a line that ends so, as it rescans the whole line.
+_AGENCIES = re.compile(r"^(by\s+)?[\w .'-]+\s+and\s+agencies$", re.IGNORECASE)
+_ENDS_AGENCIES = re.compile(r"agencies$", re.IGNORECASE)
+# Rules that may match anywhere in a line.
+_ANYWHERE = re.compile(
+    r"""
+    page\s+not\s+found | does\s+not\s+exist\s+or\s+is\s+not\s+available | newsletter
+    | all\s+rights\s+reserved | cookies?\s+(policy|settings|consent)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -35,7 +45,11 @@ def is_chrome(line: str) -> bool:
     stripped = line.strip()
     if not stripped or not any(ch.isalpha() for ch in stripped):
         return True
-    return bool(_UI_PHRASES.search(stripped) or _PIPED.search(stripped))
+    ends_agencies = _ENDS_AGENCIES.search(stripped, max(0, len(stripped) - 9))
+    return bool(
+        _AT_START.match(stripped) or _ANYWHERE.search(stripped) or _PIPED.search(stripped)
+        or (ends_agencies and _AGENCIES.match(stripped))
+    )
 
 
 def content_lines(text: str) -> list[tuple[int, int]]:

@@ -2,21 +2,18 @@
 from __future__ import annotations
 
 import math
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from retrieval.bm25 import Scorer, make_scorer
-from retrieval.sentences import split_sentences
+from retrieval.sentence_terms import sentence_terms, term_ids
 from retrieval.sparse_bm25 import SparseBM25
-from retrieval.tokenize import term, words
 from retrieval.values import Document
 
-# (stage, done, total): "sentences" over documents, "terms" over sentences, "scorers" 0..2
+# (stage, done, total): "documents" split and tokenised, then "scorers" built (0..2)
 Progress = Callable[[str, int, int], None]
-_STEP = 10_000  # sentences between progress reports
 _WINDOW_BLOCK = 1 << 16  # passages per step of window assembly: bounds its temporaries
 
 
@@ -63,11 +60,12 @@ def build_index(
 ) -> Index:
     """Split, tokenise and index `documents`; `progress` hears how far each stage is."""
     report = progress or (lambda stage, done, total: None)
-    spans = _spans(documents, report)
-    vocab: dict[str, int] = {}
-    texts = (documents[d].text[s:e] for d, s, e in spans.tolist())
-    own, own_len = _term_ids(texts, vocab, report, len(spans))
-    titles, title_len = _term_ids((d.title for d in documents), vocab)
+    report("documents", 0, len(documents))
+    found = sentence_terms(
+        [d.text for d in documents], lambda done, total: report("documents", done, total))
+    spans, own, own_len = found.spans, found.ids, found.counts
+    vocab = {t: i for i, t in enumerate(found.terms)}
+    titles, title_len = term_ids([d.title for d in documents], vocab)
     window, window_len = _windows(spans[:, 0], own, own_len, titles, title_len, context)
     terms = list(vocab)
     report("scorers", 0, 2)
@@ -84,40 +82,6 @@ def build_index(
         idf = Idf({t: i for i, t in enumerate(terms) if df[i]}, df, len(spans))
     report("scorers", 2, 2)
     return Index(spans, own_scorer, window_scorer, idf)
-
-
-def _spans(documents: Sequence[Document], report: Progress) -> np.ndarray:
-    flat = array("q")
-    for i, doc in enumerate(documents):
-        for s, e in split_sentences(doc.text):
-            flat.extend((i, s, e))
-        if i % 100 == 0:
-            report("sentences", i, len(documents))
-    report("sentences", len(documents), len(documents))
-    return np.frombuffer(flat, dtype=np.int64).reshape(-1, 3)
-
-
-def _term_ids(
-    texts: Iterable[str], vocab: dict[str, int], report: Progress | None = None, total: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """`tokenize` of each text as ids into `vocab` (which gains new terms), flat, and counts."""
-    memo: dict[str, int] = {}  # surface word -> term id, or -1 for a stopword
-    flat, counts = array("i"), array("q")
-    for n, text in enumerate(texts):
-        before = len(flat)
-        for word in words(text):
-            i = memo.get(word)
-            if i is None:  # `term` (stemming) once per distinct word, not once per occurrence
-                t = term(word)
-                i = memo[word] = -1 if t is None else vocab.setdefault(t, len(vocab))
-            if i >= 0:
-                flat.append(i)
-        counts.append(len(flat) - before)
-        if report and n % _STEP == 0:
-            report("terms", n, total)
-    if report:
-        report("terms", total, total)
-    return np.frombuffer(flat, dtype=np.int32), np.frombuffer(counts, dtype=np.int64)
 
 
 def _windows(

@@ -1,6 +1,8 @@
 """Chrome removal and sentence splitting with exact offsets."""
 from __future__ import annotations
 
+import re
+
 import blingfire
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,3 +69,40 @@ _PIECES = st.sampled_from(["Dr. Smith", " went", " home", ".", "!", "?", " ", " 
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=30).map("".join).filter(bool))
 def test_sentence_offsets_equal_blingfires_own_wrapper(block):
     assert sentence_offsets(block) == blingfire.text_to_sentences_and_offsets(block)[1]
+
+
+# The chrome rules as one pattern, as they were before being split for speed on long lines.
+_ONE_PATTERN = re.compile(
+    r"""
+    ^(skip|jump)\s+to\s+(main\s+)?(content|navigation)
+    | ^(photo|image|picture|video|graphic|illustration)s?\s*(by|credit|courtesy|source)?\s*[:|]
+    | ^(photo|image|picture)s?\s+(by|credit|courtesy)\b
+    | ^comments?\s*[:(]?\s*\d*\)?$ | ^\d+\s+comments?$
+    | ^\d+\s*(min|mins|minutes?)(\s+read)?$
+    | page\s+not\s+found | ^404\b | does\s+not\s+exist\s+or\s+is\s+not\s+available
+    | newsletter | ^subscribe\b | ^sign\s+(up|in)\b | ^log\s*in\b
+    | ^(share|tweet|email|print)(\s+(this|on|article|story)\b.*)?$
+    | ^advertisement$ | ^(related|recommended|more)\s+(stories|articles|from\b.*|news)$
+    | ^read\s+more\b | ^click\s+here\b | ^follow\s+us\b | all\s+rights\s+reserved | ^©
+    | ^(updated|published|posted|last\s+modified)\s*:?\s+\w+\.?\s+\d
+    | ^(by\s+)?[\w .'-]+\s+and\s+agencies$
+    | cookies?\s+(policy|settings|consent)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_CHROME_WORDS = st.sampled_from([
+    "Skip to content", "photo", "s", ":", "|", " | ", "by", "comments", "(3)", "12", "min read",
+    "page not found", "404", "does not exist or is not available", "newsletter", "subscribe",
+    "sign up", "login", "share this", "advertisement", "more from", "read more", "©",
+    "Updated Jan 2", "Reuters and agencies", "AGENCIES", "agencieſ", "cookie policy",
+    "all rights reserved", " ", "\n", "\t", "é", "x",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_CHROME_WORDS, st.text(max_size=4)), max_size=8).map("".join))
+def test_chrome_rules_split_for_speed_match_as_one_pattern(line):
+    stripped = line.strip()
+    as_one = (not stripped or not any(ch.isalpha() for ch in stripped)
+              or bool(_ONE_PATTERN.search(stripped) or re.search(r"\s\|\s", stripped)))
+    assert is_chrome(line) == as_one
