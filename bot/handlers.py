@@ -6,15 +6,15 @@ import logging
 from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import replies
 from bot.answer_cache import AnswerCache
 from bot.html_split import split_html
-from bot.inline import CACHE_TIME, inline_results
-from bot.limits import QuestionLimit, Verdict
+from bot.inline import CACHE_TIME, inline_results, refusal_result
+from bot.limits import LatestQuery, QuestionLimit, Verdict
 from bot.questions import group_question, start_question
 from bot.replies import CorpusView
 from prompts import render
@@ -29,20 +29,39 @@ class Handlers:
 
     def __init__(
         self, cache: AnswerCache, corpus: CorpusView, allowed_chats: Iterable[int],
-        limit: QuestionLimit,
+        limit: QuestionLimit, *, refuse_unknown: bool = False, inline_delay: float = 0.0,
     ) -> None:
         self.cache = cache
         self.corpus = corpus
         self.allowed = frozenset(allowed_chats)
         self.limit = limit
+        self.refuse_unknown = refuse_unknown
+        self.refusals = QuestionLimit(1)  # a refusal message per chat and minute at most
+        self.latest_query = LatestQuery(inline_delay)
 
     async def gate(self, update: Update, context: Context) -> None:
-        """Stop updates from chats (or inline users) outside QABOT_ALLOWED_CHAT_IDS."""
+        """Stop updates from chats (or inline users) outside QABOT_ALLOWED_CHAT_IDS; refuse
+        them in a word if QABOT_REFUSE_UNKNOWN_CHATS."""
         chat, user = update.effective_chat, update.effective_user
         where = chat.id if chat else user.id if user else None
-        if self.allowed and where not in self.allowed:
-            log.info("ignoring an update from chat %s (not in allowed_chat_ids)", where)
-            raise ApplicationHandlerStop
+        if not self.allowed or where in self.allowed:
+            return
+        log.info("ignoring an update from chat %s (not in allowed_chat_ids)", where)
+        if self.refuse_unknown and where is not None:
+            await self.refuse(update, where)
+        raise ApplicationHandlerStop
+
+    async def refuse(self, update: Update, where: int) -> None:
+        """Say no: inline, to a button, or in a private chat (once a minute); not in groups."""
+        if update.inline_query:
+            await update.inline_query.answer([refusal_result()], cache_time=CACHE_TIME,
+                                             is_personal=True)
+        elif update.callback_query:
+            await update.callback_query.answer(render("not_allowed.html"))
+        elif (update.effective_message and update.effective_chat
+              and update.effective_chat.type == ChatType.PRIVATE
+              and self.refusals.check(where) is Verdict.ANSWER):
+            await update.effective_message.reply_html(render("not_allowed.html"))
 
     async def start(self, update: Update, context: Context) -> None:
         """/start: what the bot does and example buttons; `/start <question>` answers it."""
@@ -101,6 +120,8 @@ class Handlers:
         """`@BotName question` from any chat: the answer first, then supporting passages."""
         query = update.inline_query
         assert query is not None
+        if not await self.latest_query.settled(query.from_user.id, query.id):
+            return  # the user typed on; Telegram wants the newest query's results only
         results = await inline_results(self.cache, self.corpus, query.query, context.bot.username)
         await query.answer(results, cache_time=CACHE_TIME, is_personal=False)
 

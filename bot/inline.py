@@ -51,6 +51,12 @@ def help_result(corpus: CorpusView, username: str) -> InlineQueryResultArticle:
     )
 
 
+def refusal_result() -> InlineQueryResultArticle:
+    """The one result for users outside QABOT_ALLOWED_CHAT_IDS (QABOT_REFUSE_UNKNOWN_CHATS)."""
+    text = render("not_allowed.html")
+    return _article("not-allowed", text, "Not available", text)
+
+
 def _passages(answer: Answer) -> list[tuple[str, str, str]]:
     """(source, title, text) of the evidence, then the retrieved passages, without repeats."""
     found = [(e.source, e.title, e.quote) for e in answer.evidence]

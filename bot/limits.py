@@ -1,6 +1,8 @@
-"""How many questions one user may ask per minute (QABOT_RATE_LIMIT_PER_MINUTE)."""
+"""Abuse limits: questions per user and minute (QABOT_RATE_LIMIT_PER_MINUTE), and inline
+queries answered only once the user stops typing (QABOT_INLINE_DEBOUNCE_SECONDS)."""
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from enum import Enum
@@ -47,3 +49,21 @@ class QuestionLimit:
         for user_id in quiet:
             del self._asked[user_id]
             self._warned.pop(user_id, None)
+
+
+class LatestQuery:
+    """Per user, only the newest inline query is answered: Telegram sends one per keystroke and
+    shows the results of the last one only, so the others would cost engine time for nothing."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._latest: dict[int, str] = {}  # user id -> newest query id, while it waits
+
+    async def settled(self, user_id: int, query_id: str) -> bool:
+        """Wait `delay` seconds; whether no newer query from the user came meanwhile."""
+        self._latest[user_id] = query_id
+        await asyncio.sleep(self.delay)
+        if self._latest.get(user_id) != query_id:
+            return False
+        del self._latest[user_id]
+        return True

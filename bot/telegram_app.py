@@ -52,7 +52,11 @@ def build_application(
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     corpus = CorpusView.of(engine, example_questions(settings.corpus_dir))
     limit = QuestionLimit(settings.rate_limit_per_minute)
-    h = Handlers(AnswerCache(engine), corpus, settings.allowed_chat_ids, limit)
+    h = Handlers(
+        AnswerCache(engine), corpus, settings.allowed_chat_ids, limit,
+        refuse_unknown=settings.refuse_unknown_chats,
+        inline_delay=settings.inline_debounce_seconds,
+    )
     app = (
         Application.builder()
         .token(settings.telegram_token.get_secret_value())

@@ -38,8 +38,9 @@ MENTION = f"@{BOT_USER['username']}"
 
 
 def bot_settings(server: FakeBotApi, corpus: Path = SEEDS, **overrides: object) -> Settings:
-    # Every test message comes from one user: no question limit unless a test sets one.
-    overrides = {"rate_limit_per_minute": 0, **overrides}
+    # Every test message comes from one user: no question limit unless a test sets one; inline
+    # queries are answered without waiting for more typing unless a test waits.
+    overrides = {"rate_limit_per_minute": 0, "inline_debounce_seconds": 0, **overrides}
     return Settings(
         _env_file=None, telegram_token=server.token, telegram_api_base_url=server.base_url,
         corpus_dir=corpus, **overrides,

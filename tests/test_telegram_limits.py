@@ -1,7 +1,9 @@
 """The per-user question limit: a sliding one-minute window, one slow-down notice."""
 from __future__ import annotations
 
-from bot.limits import QuestionLimit, Verdict
+import asyncio
+
+from bot.limits import LatestQuery, QuestionLimit, Verdict
 
 A, S, I = Verdict.ANSWER, Verdict.SLOW_DOWN, Verdict.IGNORE
 
@@ -31,3 +33,13 @@ def test_quiet_users_are_forgotten() -> None:
         limit.check(user, 0)
     limit.check(-1, 100)
     assert list(limit._asked) == [-1]
+
+
+async def test_only_the_newest_inline_query_of_a_user_is_answered() -> None:
+    latest = LatestQuery(0.05)
+    verdicts = await asyncio.gather(
+        latest.settled(1, "a"), latest.settled(1, "b"), latest.settled(2, "c"),
+        latest.settled(1, "d"),
+    )
+    assert verdicts == [False, False, True, True]
+    assert latest._latest == {}  # nothing kept once answered
