@@ -12,6 +12,7 @@ from retrieval.corpus import load_corpus
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
 from retrieval.features import SentenceView, coverage, sentence_view
 from retrieval.index import Index, build_index
+from retrieval.index_store import open_index
 from retrieval.nlp import ParseCache
 from retrieval.normalize import answer_key
 from retrieval.passages import Sentences
@@ -64,9 +65,20 @@ class Engine:
         self.parses = ParseCache()
 
     @classmethod
-    def from_folder(cls, folder: str | Path, config: EngineConfig | None = None) -> Engine:
-        """Load every document below `folder` and index it."""
-        return cls(load_corpus(folder), config)
+    def from_folder(
+        cls, folder: str | Path, config: EngineConfig | None = None,
+        cache_dir: str | Path | None = None,
+    ) -> Engine:
+        """Load every document below `folder` and index it, or load its index from `cache_dir`.
+
+        With `cache_dir`, the index is saved there and rebuilt when a corpus file is added,
+        changed or removed.
+        """
+        config = config or EngineConfig()
+        if cache_dir is None:
+            return cls(load_corpus(folder), config)
+        opened = open_index(folder, cache_dir, config.context, config.backend)
+        return cls(opened.documents, config, opened.index)
 
     def hit(self, passage: int, score: float) -> Hit:
         sent = self.sentences[passage]

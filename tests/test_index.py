@@ -1,4 +1,4 @@
-"""The index build: the same sentences, terms, scorers and idf as tokenising sentence by sentence."""
+"""The index build: the same sentences, terms, scorers and idf as tokenising each sentence."""
 from __future__ import annotations
 
 import math
@@ -16,8 +16,10 @@ from retrieval.values import Document
 from tests.conftest import SEEDS
 
 LITERAL = [
-    Document("a", "The Bridge", "a.txt", "The Bridge\n\nIt opened in 2019. The U.S. paid 1,000 euros."),
-    Document("b", "Rain", "b.txt", "Rain\n\nRain fell. Größe 😀 matters — a lot! And the the the."),
+    Document("a", "The Bridge", "a.txt",
+             "The Bridge\n\nIt opened in 2019. The U.S. paid 1,000 euros."),
+    Document("b", "Rain", "b.txt",
+             "Rain\n\nRain fell. Größe 😀 matters — a lot! And the the the."),
     Document("c", "Only", "c.txt", "Only"),
 ]
 

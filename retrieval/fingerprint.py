@@ -1,0 +1,51 @@
+"""A corpus's fingerprint: its files' paths and bytes, and the code that indexes them."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from retrieval.corpus import MAX_FILE_BYTES, corpus_files
+
+# The modules whose code decides what an index holds: editing one makes a new fingerprint.
+_SHAPING = (
+    "chrome", "corpus", "index", "index_store", "sentence_terms", "sentences", "sparse_bm25",
+    "tokenize",
+)
+
+
+def fingerprint(root: Path, *settings: str | int) -> str:
+    """A digest of every corpus file's path and bytes, the indexing code and `settings`."""
+    digest = hashlib.sha256(json.dumps([*settings, _code_digest()]).encode())
+    for path in corpus_files(root):
+        name = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
+        digest.update(name + b"\0" + _file_digest(path) + b"\0")
+    return digest.hexdigest()[:32]
+
+
+@cache
+def _code_digest() -> str:
+    code = hashlib.sha256()
+    for name in _SHAPING:
+        code.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    for package in ("blingfire", "PyStemmer"):
+        code.update(version(package).encode())
+    return code.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    """The file's sha256, or what stands for it when the corpus will skip the file anyway."""
+    try:  # without blocking, as a FIFO would; the corpus skips it
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return b"not a regular file"
+            if info.st_size > MAX_FILE_BYTES:  # skipped too: its size says when that changes
+                return f"{info.st_size} bytes".encode()
+            return hashlib.file_digest(file, "sha256").digest()
+    except OSError as err:
+        return f"unreadable: {err.errno}".encode()

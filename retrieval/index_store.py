@@ -1,0 +1,168 @@
+"""The index on disk: one folder per corpus fingerprint, written atomically, checked on load."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.corpus import CorpusError, load_corpus
+from retrieval.fingerprint import fingerprint
+from retrieval.index import Index, Progress, build_index, sentence_idf
+from retrieval.sparse_bm25 import SparseBM25
+from retrieval.values import Document
+
+log = logging.getLogger(__name__)
+
+FORMAT = "qabot-index/1"
+_STALE_TEMP_S = 3600  # a save folder left this long was abandoned by a stopped process
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A corpus, its index, and the folder that index is saved in (None: not saved)."""
+
+    documents: list[Document]
+    index: Index
+    folder: Path | None
+    built: bool  # False when loaded from `folder`
+
+
+def open_index(
+    root: str | Path, cache_dir: str | Path, context: int = 1, backend: str = "sparse",
+    force: bool = False, progress: Progress | None = None,
+) -> Opened:
+    """The saved index of the corpus under `root` if it is current, else a new one, saved."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError(f"corpus folder not found: {root}")
+    if backend != "sparse":
+        log.info("the %s backend cannot be saved: indexing %s", backend, root)
+        documents = load_corpus(root)
+        return Opened(documents, build_index(documents, context, backend, progress), None, True)
+    key = fingerprint(root, FORMAT, context)
+    folder = Path(cache_dir) / key
+    if folder.is_dir() and not force:
+        start = time.perf_counter()
+        try:
+            documents, found = load(folder, root)
+        except ValueError as err:
+            log.warning("rebuilding the index: %s", err)
+        else:
+            log.info("loaded the index of %s from %s in %.1f s", root, folder,
+                     time.perf_counter() - start)
+            return Opened(documents, found, folder, False)
+    start = time.perf_counter()
+    documents = load_corpus(root)
+    built = build_index(documents, context, backend, progress)
+    log.info("indexed %s in %.1f s", root, time.perf_counter() - start)
+    if fingerprint(root, FORMAT, context) != key:
+        log.warning("not saving the index: %s changed while it was indexed", root)
+        return Opened(documents, built, None, True)
+    try:
+        save(folder, root, documents, built)
+    except (OSError, ValueError) as err:
+        log.warning("cannot save the index to %s: %s", folder, err)
+        return Opened(documents, built, None, True)
+    return Opened(documents, built, folder, True)
+
+
+def save(folder: Path, root: Path, documents: list[Document], built: Index) -> None:
+    """Write the index to a new folder beside `folder`, then rename it: never half an index."""
+    if not isinstance(built.own, SparseBM25) or not isinstance(built.window, SparseBM25):
+        raise ValueError("only the sparse backend's index can be saved")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(folder.parent)
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        texts = [d.text.encode("utf-8") for d in documents]
+        np.savez(temp / "corpus.npz", spans=built.spans,
+                 text=np.frombuffer(b"".join(texts), dtype=np.uint8),
+                 text_at=np.cumsum([0] + [len(t) for t in texts], dtype=np.int64))
+        built.own.save(temp / "own")
+        built.window.save(temp / "window")
+        meta = {"format": FORMAT, "key": folder.name, "corpus": str(root.resolve()),
+                "sentences": len(built.spans),
+                "documents": [[d.source, d.title, Path(d.path).relative_to(root).as_posix()]
+                              for d in documents]}
+        (temp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        _move_into_place(temp, folder)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    _remove_older_indexes(folder, str(root.resolve()))
+
+
+def _move_into_place(temp: Path, folder: Path) -> None:
+    try:
+        temp.rename(folder)
+    except OSError:  # a damaged index in the way: set it aside first
+        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        folder.rename(old / "index")
+        temp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_older_indexes(folder: Path, corpus_path: str) -> None:
+    """Drop this corpus's earlier indexes: each is as big as the corpus and will not match again."""
+    for other in folder.parent.iterdir():
+        if other == folder or other.name.startswith(".") or not other.is_dir():
+            continue
+        try:
+            was = json.loads((other / "meta.json").read_text(encoding="utf-8")).get("corpus")
+        except (OSError, ValueError, AttributeError):
+            continue  # not ours to judge
+        if was == corpus_path:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _remove_abandoned(cache_dir: Path) -> None:
+    for other in cache_dir.glob(".*"):
+        try:
+            if other.is_dir() and time.time() - other.stat().st_mtime > _STALE_TEMP_S:
+                shutil.rmtree(other, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def load(folder: Path, root: Path) -> tuple[list[Document], Index]:
+    """The documents and index saved in `folder`; ValueError when anything is missing or wrong."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        _need(meta.get("format") == FORMAT and meta.get("key") == folder.name, "not this index")
+        entries = meta["documents"]
+        _need(all(len(e) == 3 and all(isinstance(x, str) for x in e) for e in entries), "documents")
+        with open(folder / "corpus.npz", "rb") as file:  # closed even when unzipping fails
+            with np.load(file, allow_pickle=False) as stored:
+                spans, text, text_at = stored["spans"], stored["text"], stored["text_at"]
+        _need(text_at.shape == (len(entries) + 1,) and text_at[0] == 0
+              and text_at[-1] == len(text) and (np.diff(text_at) >= 0).all(), "text offsets")
+        view = memoryview(text)
+        texts = [str(view[a:b], "utf-8") for a, b in zip(text_at.tolist(), text_at[1:].tolist())]
+        documents = [Document(source, title, str(root / path), text)
+                     for (source, title, path), text in zip(entries, texts)]
+        _check_spans(spans, np.array([len(t) for t in texts], dtype=np.int64))
+        own, window = SparseBM25.load(folder / "own"), SparseBM25.load(folder / "window")
+        _need(own.n_passages == window.n_passages == len(spans), "sentence counts differ")
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as err:
+        raise ValueError(f"unusable index in {folder}: {err}") from err
+    return documents, Index(spans, own, window, sentence_idf(own))
+
+
+def _check_spans(spans: np.ndarray, lengths: np.ndarray) -> None:
+    _need(spans.dtype == np.int64 and spans.ndim == 2 and spans.shape[1] == 3, "spans shape")
+    doc, start, end = spans.T
+    _need(len(spans) > 0 and (doc >= 0).all() and (doc < len(lengths)).all(), "span documents")
+    _need((np.diff(doc) >= 0).all() and (start >= 0).all() and (end > start).all(), "span order")
+    _need((end <= lengths[doc]).all(), "spans beyond their documents")
+
+
+def _need(ok: object, what: str) -> None:
+    if not ok:
+        raise ValueError(f"corrupt index: {what}")
