@@ -1,4 +1,4 @@
-"""The `qabot` command: console, ask, eval, run and telegram."""
+"""The `qabot` command: console, ask, eval, index, run and telegram."""
 from __future__ import annotations
 
 import json
@@ -34,7 +34,7 @@ def build_engine(settings: Settings, corpus: Path | None = None) -> Engine:
         top_k=settings.top_k, threshold=settings.confidence_threshold, backend=settings.bm25_backend
     )
     try:
-        return Engine.from_folder(corpus or settings.corpus_dir, config)
+        return Engine.from_folder(corpus or settings.corpus_dir, config, settings.index_dir)
     except CorpusError as err:
         typer.echo(f"qabot: {err}", err=True)
         raise typer.Exit(2) from None
@@ -60,6 +60,27 @@ def ask(
     engine = build_engine(settings_from_env(), corpus)
     answer = engine.answer(question)
     typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
+
+
+@app.command()
+def index(
+    corpus: CorpusOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if it is current.")] = False,
+) -> None:
+    """Build and save the corpus's index (QABOT_INDEX_DIR), so that start-up only loads it."""
+    from bot.indexing import index_corpus, summary
+
+    settings = settings_from_env()
+    if settings.bm25_backend != "sparse":
+        _fail(f"the {settings.bm25_backend} backend is indexed at every start and cannot be "
+              "saved; set QABOT_BM25_BACKEND=sparse to use a saved index")
+    try:
+        opened, seconds = index_corpus(corpus or settings.corpus_dir, settings.index_dir, force)
+    except CorpusError as err:
+        _fail(str(err))
+    typer.echo(summary(opened, seconds))
+    if opened.folder is None:
+        raise typer.Exit(1)
 
 
 @app.command()

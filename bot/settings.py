@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT / "seeds"
+DEFAULT_INDEX_DIR = REPO_ROOT / ".cache" / "index"
 
 
 class Settings(BaseSettings):
@@ -24,6 +25,7 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     confidence_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
     bm25_backend: Literal["sparse", "rank-bm25"] = "sparse"
+    index_dir: Path = DEFAULT_INDEX_DIR
     log_level: str = "WARNING"
 
     telegram_token: SecretStr | None = None

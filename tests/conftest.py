@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,15 @@ SHARED = REPO.parent / "shared"
 
 # Never let a test reach the network through a proxy; the fake Bot API is on loopback.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Engines the tests start (as processes too) save their index here, not in the repo."""
+    folder = tmp_path_factory.mktemp("index")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("QABOT_INDEX_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,46 @@
+"""`qabot index`: build the corpus's index ahead of start-up, with a progress bar."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn,
+)
+
+from retrieval import EngineConfig
+from retrieval.index_store import Opened, open_index
+
+STAGES = {"documents": "Splitting and tokenising documents", "scorers": "Building BM25 indexes"}
+
+
+def index_corpus(corpus: Path, cache_dir: Path, force: bool) -> tuple[Opened, float]:
+    """The corpus's index, built (or found current) with a progress bar on standard error."""
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=Console(stderr=True),
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+        checking = bar.add_task("Reading the corpus", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(checking, visible=False)
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        start = time.perf_counter()
+        # the engine's own window context, so that start-up finds this very index
+        opened = open_index(corpus, cache_dir, EngineConfig().context, "sparse", force, progress)
+        bar.update(checking, visible=False)
+        return opened, time.perf_counter() - start
+
+
+def summary(opened: Opened, seconds: float) -> str:
+    """One line: what was indexed, how long it took and where the index is."""
+    size = f"{len(opened.documents):,} documents, {len(opened.index.spans):,} passages"
+    if not opened.built:
+        return f"Index is current: {size}, loaded in {seconds:.1f} s from {opened.folder}"
+    where = f"saved to {opened.folder}" if opened.folder else "NOT saved (see the warning above)"
+    return f"Indexed {size} in {seconds:.1f} s; {where}"
