@@ -18,7 +18,10 @@ from retrieval import CorpusError, Engine, EngineConfig
 if TYPE_CHECKING:
     from bot.telegram_app import Webhook
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+# No local variables in crash reports: a frame inside python-telegram-bot holds the token.
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False
+)
 CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="Folder of .txt/.md documents.")]
 
 

@@ -2,19 +2,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from urllib.parse import quote
 
 REDACTED = "<token>"
 
 
 class RedactToken(logging.Filter):
-    """Replace the token in a record's message, arguments and traceback."""
+    """Replace the token (as is, or URL-quoted) in a record's message, arguments and traceback."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self.token = token
+        self.forms = {token, quote(token, safe="")}
 
     def redact(self, text: str) -> str:
-        return text.replace(self.token, REDACTED)
+        for form in self.forms:
+            text = text.replace(form, REDACTED)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -47,10 +51,21 @@ class StartupFailure(logging.Filter):
             return True
 
 
-def guard_logs(token: str) -> None:
-    """On every root handler: redact `token`, shorten start-up failures; silence URL loggers."""
+def guard_logs(token: str) -> Callable[[], None]:
+    """Redact `token` from every log record as it is made, whichever logger and handler (now or
+    later); quiet the URL loggers; shorten start-up failures. Returns what undoes the redaction.
+    """
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.addFilter(StartupFailure())
-        handler.addFilter(RedactToken(token))
+    redact = RedactToken(token)
+    make_record = logging.getLogRecordFactory()
+
+    def redacted_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        redact.filter(record)
+        return record
+
+    logging.setLogRecordFactory(redacted_record)
+    return lambda: logging.setLogRecordFactory(make_record)

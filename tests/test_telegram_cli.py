@@ -113,6 +113,7 @@ async def test_a_signal_lets_the_answer_in_flight_finish_then_exits_0(
         await fake.wait_polling(timeout=START_TIMEOUT)
         await fake.message(13, QUESTION)
         await fake.wait_for("sendChatAction", chat_id=13)  # the engine holds the answer now
+        assert fake.token not in process_title(bot.process.pid)
         bot.process.send_signal(sig)
         # Polling stops first: PTB's last getUpdates (without waiting) confirms what it fetched.
         async with asyncio.timeout(30):
@@ -128,6 +129,24 @@ async def test_a_signal_lets_the_answer_in_flight_finish_then_exits_0(
         bot.kill()
     assert "Traceback" not in bot.output
     assert len(fake.sent("sendMessage")) == 1
+
+
+async def test_the_token_comes_from_dot_env_and_stays_out_of_the_process_title(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    env = bot_env(fake)
+    del env["QABOT_TELEGRAM_TOKEN"]
+    (tmp_path / ".env").write_text(f"QABOT_TELEGRAM_TOKEN={fake.token}\n")
+    bot = await Qabot.start("telegram", env=env, cwd=tmp_path)
+    try:
+        await fake.wait_polling(timeout=START_TIMEOUT)
+        assert fake.token not in process_title(bot.process.pid)
+        await fake.message(14, QUESTION)
+        await fake.texts(14)
+        assert await bot.stop(signal.SIGTERM) == 0
+    finally:
+        bot.kill()
+    assert fake.token not in bot.output
 
 
 async def test_webhook_server_answers_posted_updates(fake: FakeBotApi, tmp_path: Path) -> None:
@@ -195,6 +214,12 @@ async def test_run_without_a_token_is_the_console_saying_how_to_connect_telegram
     assert await bot.exit_code(START_TIMEOUT) == 0  # standard input is empty: the console ends
     assert "QABOT_TELEGRAM_TOKEN" in bot.stdout.decode()
     assert not fake.calls
+
+
+def process_title(pid: int) -> str:
+    """What `ps` shows for a process: its command line, and its name."""
+    proc = Path(f"/proc/{pid}")
+    return (proc / "cmdline").read_bytes().decode().replace("\0", " ") + (proc / "comm").read_text()
 
 
 def free_port() -> int:
