@@ -1,6 +1,7 @@
 """Group equal answers from different sources; notice when strong sources disagree."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +24,18 @@ class Cluster:
     def best(self) -> Scored:
         return self.members[0]
 
+    @property
+    def score(self) -> float:
+        """Evidence for the value: log-sum-exp of its best score in each sentence.
+
+        A value stated in several places outranks one stated once with a similar score.
+        """
+        per_sentence: dict[int, float] = {}
+        for c in self.members:
+            per_sentence.setdefault(c.sentence, c.score)
+        top = self.best.score
+        return top + math.log(sum(math.exp(s - top) for s in per_sentence.values()))
+
 
 def cluster(cands: list[Scored]) -> list[Cluster]:
     """Greedy grouping of the top candidates by `same_answer`, in score order."""
@@ -34,7 +47,7 @@ def cluster(cands: list[Scored]) -> list[Cluster]:
                 break
         else:
             groups.append([cand])
-    return [Cluster(tuple(g)) for g in groups]
+    return sorted((Cluster(tuple(g)) for g in groups), key=lambda g: -g.score)
 
 
 def supporting(group: Cluster, cover_of: Callable[[int], float]) -> list[Scored]:
@@ -64,7 +77,7 @@ def rivals(groups: list[Cluster], kind: str, sources_of: dict[int, str]) -> list
     for group in groups[1:]:
         top = group.best
         if (
-            best.score - top.score <= CONFLICT_MARGIN
+            groups[0].score - group.score <= CONFLICT_MARGIN
             and top.label == best.label
             and top.view.cover >= 0.8 * best.view.cover
             and sources_of[top.sentence] not in backed

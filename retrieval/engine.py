@@ -10,7 +10,7 @@ from pathlib import Path
 from retrieval.bm25 import top_k
 from retrieval.corpus import load_corpus
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
-from retrieval.features import SentenceView, coverage, sentence_view
+from retrieval.features import SentenceView, coverage, sentence_view, token_terms
 from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
 from retrieval.nlp import ParseCache
@@ -120,11 +120,9 @@ class Engine:
         def cover_of(i: int) -> float:
             return self.window_cover(i, weights)
 
-        margin = best.score - groups[1].best.score if len(groups) > 1 else 5.0
+        margin = groups[0].score - groups[1].score if len(groups) > 1 else 5.0
         type_match = float(best.label in q.labels)
-        confidence = self.model.confidence(
-            signals(best.score, margin, best.view.cover, cover_of(best.sentence), type_match)
-        )
+        confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
         if confidence < self.config.threshold:
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
@@ -154,7 +152,19 @@ class Engine:
         q = analyze(text, q_doc)
         weights = self.term_weights(q)
         best = top[0][1]
-        views = [(i, sentence_view(d, weights, s / best, r)) for r, ((i, s), d) in enumerate(zip(top, docs))]
+        terms = [token_terms(d) for d in docs]
+        covers = [coverage(set().union(*ts) if ts else set(), weights) for ts in terms]
+        unseen = sum(w for t, w in weights.items() if t not in self.idf) / (sum(weights.values()) or 1)
+        windows = [frozenset(self.window_terms(i)) for i, _ in top]
+        views = [
+            (i, sentence_view(
+                d, ts, window, weights, missing=self.missing(window, weights), unseen=unseen,
+                prev_cover=self.neighbour_cover(i, -1, weights),
+                next_cover=self.neighbour_cover(i, 1, weights),
+                best_cover=max(covers), bm25_rel=s / best, rank=r,
+            ))
+            for r, ((i, s), d, ts, window) in enumerate(zip(top, docs, terms, windows))
+        ]
         return q, views
 
     def _evidence(self, cands: list[Scored]) -> list[Evidence]:
@@ -165,16 +175,30 @@ class Engine:
             out.append(Evidence(doc.source, doc.title, sent.text, c.text))
         return out
 
-    def window_cover(self, i: int, weights: dict[str, float]) -> float:
-        """How much of the question a sentence's window (title and neighbours) matches."""
+    def neighbour_cover(self, i: int, step: int, weights: dict[str, float]) -> float:
+        """Coverage of the sentence `step` away from sentence i in the same document, or 0."""
+        j = i + step
+        if not 0 <= j < len(self.sentences) or self.sentences[j].doc != self.sentences[i].doc:
+            return 0.0
+        return coverage(set(tokenize(self.sentences[j].text)), weights)
+
+    def window_terms(self, i: int) -> set[str]:
+        """Terms of a sentence's window: its document's title, itself and its neighbours."""
         sent = self.sentences[i]
-        doc = self.documents[sent.doc]
-        parts = [doc.title] + [
+        parts = [self.documents[sent.doc].title] + [
             self.sentences[j].text
             for j in range(max(0, i - 1), min(len(self.sentences), i + 2))
             if self.sentences[j].doc == sent.doc
         ]
-        return coverage(set(tokenize(" ".join(parts))), weights)
+        return set(tokenize(" ".join(parts)))
+
+    def window_cover(self, i: int, weights: dict[str, float]) -> float:
+        """How much of the question a sentence's window matches."""
+        return coverage(self.window_terms(i), weights)
+
+    def missing(self, window: frozenset[str], weights: dict[str, float]) -> float:
+        """The weight of the rarest question term a window lacks, relative to an unseen term."""
+        return max((w for t, w in weights.items() if t not in window), default=0.0) / self.unseen_idf
 
     def _more_support(
         self, best: Scored, ranked: list[tuple[int, float]], have: list[Scored],

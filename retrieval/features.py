@@ -11,6 +11,7 @@ from retrieval.question import Question
 from retrieval.tokenize import tokenize
 
 _ROOT_DEPS = ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "compound", "attr", "conj", "npadvmod")
+MAX_PATH = 8
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,24 @@ class SentenceView:
 
     doc: Doc
     terms: tuple[frozenset[str], ...]  # index terms of each token
-    matched: tuple[int, ...]  # tokens whose terms occur in the question
+    weight: tuple[float, ...]  # idf weight of the question terms each token matches
+    paths: tuple[tuple[int, ...], ...]  # each token's chain of heads up to the root
     cover: float  # idf-weighted share of the question's terms found in the sentence
+    window_cover: float  # the same for the sentence with its title and neighbours
+    prev_cover: float  # coverage of the sentence before (0 at the start of a document)
+    next_cover: float  # coverage of the sentence after
+    missing: float  # the rarest question term absent from the window (idf / unseen-term idf)
+    unseen: float  # share of the question's weight on terms the corpus never uses
+    window: frozenset[str]  # terms of the sentence, its neighbours and its document's title
+    words: frozenset[str]  # the sentence's lowercase words
+    negated: bool
+    best_cover: float  # the highest `cover` among the sentences read
     bm25_rel: float  # passage score / best passage score
     rank: int
+
+    @property
+    def matched(self) -> list[int]:
+        return [i for i, w in enumerate(self.weight) if w > 0]
 
 
 def coverage(present: set[str], weights: dict[str, float]) -> float:
@@ -31,14 +46,66 @@ def coverage(present: set[str], weights: dict[str, float]) -> float:
     return sum(w for t, w in weights.items() if t in present) / total
 
 
+def token_terms(doc: Doc) -> tuple[frozenset[str], ...]:
+    """Index terms of each token of a parsed sentence."""
+    return tuple(frozenset(tokenize(tok.text)) for tok in doc)
+
+
 def sentence_view(
-    doc: Doc, weights: dict[str, float], bm25_rel: float, rank: int
+    doc: Doc, terms: tuple[frozenset[str], ...], window: frozenset[str],
+    weights: dict[str, float], **context: float,
 ) -> SentenceView:
-    """Pre-compute the question-sentence alignment once per sentence."""
-    terms = tuple(frozenset(tokenize(tok.text)) for tok in doc)
+    """Pre-compute the question-sentence alignment once per sentence.
+
+    `context` holds prev_cover, next_cover, missing, unseen, best_cover, bm25_rel and rank.
+    """
     cover = coverage(set().union(*terms) if terms else set(), weights)
-    matched = tuple(i for i, ts in enumerate(terms) if ts & weights.keys())
-    return SentenceView(doc, terms, matched, cover, bm25_rel, rank)
+    weight = tuple(sum(weights.get(t, 0.0) for t in ts) for ts in terms)
+    paths = tuple(tuple([tok.i] + [a.i for a in tok.ancestors]) for tok in doc)
+    return SentenceView(
+        doc, terms, weight, paths, cover, coverage(set(window), weights), context["prev_cover"],
+        context["next_cover"], context["missing"], context["unseen"], window,
+        frozenset(t.lower_ for t in doc), any(t.dep_ == "neg" for t in doc),
+        context["best_cover"], context["bm25_rel"], int(context["rank"]),
+    )
+
+
+def mismatch(q: Question, view: SentenceView) -> dict[str, float]:
+    """Signs that the sentence is about something else than the question asks."""
+    return {
+        "missing_names": len(q.names - view.window) / len(q.names) if q.names else 0.0,
+        "negation_mismatch": float(q.negated != view.negated),
+        "superlative_missing": float(bool(q.superlatives - view.words)),
+    }
+
+
+def tree_path(view: SentenceView, a: int, b: int) -> tuple[int, str]:
+    """Edges between two tokens in the dependency tree, and the path's relations.
+
+    The relations read up from `a` to the common head, then down to `b`
+    ("pobj^prep^|nsubj"); paths over three edges are just "long".
+    """
+    pa, pb = view.paths[a], view.paths[b]
+    common = set(pa) & set(pb)
+    if not common:
+        return MAX_PATH, "none"
+    da = next(i for i, t in enumerate(pa) if t in common)
+    db = next(i for i, t in enumerate(pb) if t in common)
+    if da + db > 3:
+        return min(da + db, MAX_PATH), "long"
+    doc = view.doc
+    up = "^".join(doc[t].dep_ for t in pa[:da])
+    down = "^".join(doc[t].dep_ for t in pb[:db])
+    return da + db, f"{up}|{down}"
+
+
+def shape(text: str) -> str:
+    """Coarse shape of a span: dddd for a year, d for numbers, X for names, x for words."""
+    if text.isdigit() and len(text) == 4:
+        return "dddd"
+    if any(ch.isdigit() for ch in text):
+        return "d"
+    return "X" if text[:1].isupper() else "x"
 
 
 def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, float]:
@@ -46,49 +113,79 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
     doc, s, e = view.doc, cand.start, cand.end
     span = doc[s:e]
     qterms = set(q.terms)
+    total = sum(view.weight) or 1.0
     cand_terms = set().union(*view.terms[s:e])
     overlap = len(cand_terms & qterms) / len(cand_terms) if cand_terms else 1.0
     outside = [i for i in view.matched if i < s or i >= e]
     dist = min((s - i if i < s else i - e + 1 for i in outside), default=len(doc))
-    type_match = cand.label in q.labels
-    focus = q.focus
     root = span.root
+    path, relations = min((tree_path(view, root.i, i) for i in outside), default=(MAX_PATH, "none"))
+    type_match = cand.label in q.labels
+    cshape = shape(span.text)
+
+    def near(k: int) -> float:
+        return sum(view.weight[i] for i in outside if s - k <= i < e + k) / total
+
+    # Soft proximity: rare question words close to the span count most.
+    prox = sum(
+        view.weight[i] * math.exp(-((s - i) if i < s else (i - e + 1)) / 4) for i in outside
+    ) / total
+    left = set().union(*view.terms[max(0, s - 4) : s]) if s else set()
+
     f: dict[str, float] = {
         "bias": 1.0,
         f"label={cand.label}": 1.0,
         f"kind={q.kind}|label={cand.label}": 1.0,
         f"wh={q.wh}|label={cand.label}": 1.0,
+        f"kind={q.kind}|shape={cshape}": 1.0,
         "type_match": float(type_match),
         f"kind={q.kind}|type_match": float(type_match),
         "q_overlap": overlap,
         "q_overlap_all": float(overlap >= 1.0),
         "cover": view.cover,
         "cover_sq": view.cover**2,
+        "cover_rel": view.cover / view.best_cover if view.best_cover else 0.0,
+        "window_cover": view.window_cover,
         "bm25_rel": view.bm25_rel,
         "top_rank": 1.0 / (1 + view.rank),
         "log_dist": math.log1p(dist),
         "near": float(dist <= 3),
+        "near3": near(3),
+        "near8": near(8),
+        "prox": prox,
+        "prev_cover": view.prev_cover,
+        "next_cover": view.next_cover,
+        "next_better": max(0.0, view.next_cover - view.cover),
+        **mismatch(q, view),
+        "path": path / MAX_PATH,
+        "path1": float(path <= 1),
+        "path2": float(path <= 2),
+        f"path={relations}": 1.0,
+        f"wh={q.wh}|path={relations}": 1.0,
         "matched_outside": min(len(outside), 8) / 8,
         "left_match": float(s > 0 and bool(view.terms[s - 1] & qterms)),
         "right_match": float(e < len(doc) and bool(view.terms[e] & qterms)),
         "log_len": math.log(e - s),
         "len1": float(e - s == 1),
         f"dep={root.dep_ if root.dep_ in _ROOT_DEPS else 'other'}": 1.0,
+        f"wh={q.wh}|dep={root.dep_ if root.dep_ in _ROOT_DEPS else 'other'}": 1.0,
         "propn": sum(t.pos_ == "PROPN" for t in span) / (e - s),
         "pron": float(any(t.pos_ == "PRON" for t in span)),
         "has_num": float(any(t.like_num for t in span)),
-        "year": float(any(t.shape_ == "dddd" for t in span)),
         "in_quotes": float(doc[0].text in ('"', "“")),
-        "verb_head_match": float(bool(_terms(root.head.text) & qterms) and root.head.i != root.i),
+        "verb_head_match": float(bool(view.terms[root.head.i] & qterms) and root.head.i != root.i),
     }
-    if focus:
-        fstem = tokenize(focus)
+    if q.focus:
+        fstem = tokenize(q.focus)
         if fstem:
-            f["focus_in_cand"] = float(fstem[0] in cand_terms)
             window = view.terms[max(0, s - 3) : s] + view.terms[e : e + 3]
+            f["focus_in_cand"] = float(fstem[0] in cand_terms)
             f["focus_near"] = float(any(fstem[0] in ts for ts in window))
+            f["focus_head"] = float(fstem[0] in view.terms[root.i])
+            f[f"kind={q.kind}|focus_in_cand"] = f["focus_in_cand"]
+            if q.kind != "thing":
+                f[f"focus={q.focus}|shape={cshape}"] = 1.0
+    if q.focus_mods:
+        f["focus_mod_left"] = float(bool(left & q.focus_mods))
+        f["focus_mod_in"] = float(bool(cand_terms & q.focus_mods))
     return f
-
-
-def _terms(text: str) -> set[str]:
-    return set(tokenize(text))

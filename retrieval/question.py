@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from retrieval.tokenize import tokenize
 
@@ -68,24 +68,37 @@ class Question:
     wh: str
     kind: str
     focus: str | None
+    focus_mods: frozenset[str] = frozenset()  # terms describing the focus ("GERMAN leader")
+    names: frozenset[str] = frozenset()  # terms of proper names and numbers in the question
+    negated: bool = False  # "... did NOT ..."
+    superlatives: frozenset[str] = frozenset()  # "least", "largest": words a swap would change
 
     @property
     def labels(self) -> frozenset[str]:
         return KIND_LABELS[self.kind]
 
 
-def _focus(doc: Doc, wh_index: int) -> str | None:
+def _focus(doc: Doc, wh_index: int) -> Token | None:
     """The noun a which/what question asks about ("which city" -> city)."""
     wh = doc[wh_index]
     if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
-        return wh.head.text.lower()
+        return wh.head
     # "What is the capital of France?" -> the attribute the copula names.
     for tok in doc:
         if tok.dep_ in ("attr", "nsubj") and tok.pos_ == "NOUN" and tok.i != wh_index:
-            return tok.text.lower()
+            return tok
     if wh_index + 1 < len(doc) and doc[wh_index + 1].pos_ == "NOUN":
-        return doc[wh_index + 1].text.lower()
+        return doc[wh_index + 1]
     return None
+
+
+def _modifiers(focus: Token) -> frozenset[str]:
+    """Terms of the words that narrow the focus noun down ("rebel-held area near Damascus")."""
+    words = [
+        t.text for t in focus.subtree
+        if t.i != focus.i and t.dep_ not in ("det", "punct") and t.tag_ not in ("WDT", "WP")
+    ]
+    return frozenset(tokenize(" ".join(words)))
 
 
 def _singular(word: str) -> str:
@@ -102,6 +115,7 @@ def analyze(text: str, doc: Doc) -> Question:
     wh_index = next((i for i, w in enumerate(lower) if w in WH_WORDS), -1)
     wh = lower[wh_index] if wh_index >= 0 else ""
     focus = None
+    mods: frozenset[str] = frozenset()
     kind = "thing"
     if wh in ("who", "whom", "whose"):
         kind = "person"
@@ -112,10 +126,14 @@ def analyze(text: str, doc: Doc) -> Question:
     elif wh == "how" and wh_index + 1 < len(lower):
         kind = _HOW_KINDS.get(lower[wh_index + 1], "thing")
     elif wh in ("which", "what") or wh_index < 0:
-        focus = _focus(doc, max(wh_index, 0))
-        if focus:
-            kind = FOCUS_KINDS.get(_singular(focus), "thing")
-            focus = _singular(focus)
+        token = _focus(doc, max(wh_index, 0))
+        if token is not None:
+            focus = _singular(token.text.lower())
+            kind = FOCUS_KINDS.get(focus, "thing")
+            mods = _modifiers(token)
     if "percent" in lower or "percentage" in lower:
         kind = "percent" if wh in ("what", "how") else kind
-    return Question(text, tuple(tokenize(text)), wh, kind, focus)
+    names = frozenset(t for tok in doc if tok.pos_ in ("PROPN", "NUM") for t in tokenize(tok.text))
+    supers = frozenset(tok.lower_ for tok in doc if tok.tag_ in ("JJS", "RBS"))
+    negated = any(tok.dep_ == "neg" for tok in doc)
+    return Question(text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers)

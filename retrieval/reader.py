@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retrieval.candidates import Candidate, extract
-from retrieval.features import SentenceView, features
+from retrieval.features import SentenceView, features, mismatch
 from retrieval.question import Question
 
 WEIGHTS = Path(__file__).parent / "data" / "reader.json"
@@ -33,12 +33,13 @@ class Model:
 
 
 def signals(
-    best: float, margin: float, cover: float, window_cover: float, type_match: float
+    q: Question, view: SentenceView, type_match: float, score: float, margin: float
 ) -> dict[str, float]:
     """What the confidence of an answer is computed from."""
     return {
-        "score": best, "margin": min(margin, 5.0), "cover": cover,
-        "window_cover": window_cover, "type_match": type_match,
+        "score": score, "margin": min(margin, 5.0), "cover": view.cover,
+        "window_cover": view.window_cover, "missing": view.missing, "unseen": view.unseen,
+        "type_match": type_match, **mismatch(q, view),
     }
 
 

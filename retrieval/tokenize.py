@@ -24,7 +24,21 @@ STOPWORDS = frozenset(
 
 _ACRONYM = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
-_WORD = re.compile(r"[^\W_]+")
+
+
+def _mark_class() -> str:
+    """Regex ranges of the combining marks (Mn, Mc, Me) of the Basic Multilingual Plane."""
+    marks = [cp for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)).startswith("M")]
+    ranges, first = [], marks[0]
+    for prev, cp in zip(marks, marks[1:] + [0]):
+        if cp != prev + 1:
+            ranges.append(f"\\u{first:04x}-\\u{prev:04x}")
+            first = cp
+    return "".join(ranges)
+
+
+# A word is letters and digits, with the combining marks of scripts such as Devanagari.
+_WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_mark_class()}])*")
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -34,9 +48,21 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def fold_accents(text: str) -> str:
+    """Drop accents from Latin letters (Katyń -> Katyn); other scripts keep their marks."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch) and out and out[-1].isascii():
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 def words(text: str) -> list[str]:
-    """Surface words in order, before case folding (U.S. -> US, 1,000 -> 1000)."""
-    text = unicodedata.normalize("NFKC", text)
+    """Surface words in order, before case folding (U.S. -> US, 1,000 -> 1000, Größe)."""
+    text = fold_accents(unicodedata.normalize("NFKC", text))
     text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _THOUSANDS.sub("", text)
     return _WORD.findall(text)

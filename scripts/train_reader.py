@@ -5,8 +5,8 @@
 Candidates come from the engine's own retrieval on the SQuAD dev corpus, so training sees
 what the reader sees. The ranker is a listwise softmax over each question's candidates
 (L2-regularised); the calibration is a logistic regression of "the best candidate is
-right" on (best score, margin, coverage), with unanswerable SQuAD 2.0 questions as
-negatives. Deterministic: same data, same weights.
+right" on the reader's signals, with unanswerable SQuAD 2.0 questions and questions asked
+of the corpus without their article as negatives. Deterministic: same data, same weights.
 """
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize, sparse
 
-from retrieval import Engine, EngineConfig
+from retrieval import Engine, EngineConfig, load_corpus
 from retrieval.engine import clean_question
 from retrieval.evaluate import is_correct, score_tokens
+from retrieval.features import SentenceView
+from retrieval.question import Question
 from retrieval.reader import WEIGHTS, featurize, signals
 from retrieval.tokenize import tokenize
 
@@ -33,8 +35,8 @@ class Example:
 
     feats: list[dict[str, float]]
     texts: list[str]
-    covers: list[float]
-    window_covers: list[float]
+    views: list[SentenceView]
+    question: Question
     positive: np.ndarray
     golds: list[str]
     article: str
@@ -48,20 +50,17 @@ def examples(engine: Engine, rows: list[dict]) -> list[Example]:
         if not ranked:
             continue
         q, views = engine.reading(text, ranked)
-        weights = engine.term_weights(q)
-        window = {i: engine.window_cover(i, weights) for i, _ in views}
-        feats, texts, covers, window_covers = [], [], [], []
-        for sent_id, view, cand, f in featurize(q, views):
+        feats, texts, cand_views = [], [], []
+        for _, view, cand, f in featurize(q, views):
             feats.append(f)
             texts.append(view.doc[cand.start : cand.end].text)
-            covers.append(view.cover)
-            window_covers.append(window[sent_id])
+            cand_views.append(view)
         golds = row.get("answers") or []
         gold_toks = [score_tokens(g) for g in golds]
         exact = np.array([score_tokens(t) in gold_toks for t in texts], dtype=bool)
         positive = exact if exact.any() else np.array([bool(golds) and is_correct(t, golds) for t in texts])
         article = (row.get("sources") or ["?"])[0]
-        out.append(Example(feats, texts, covers, window_covers, positive, golds, article))
+        out.append(Example(feats, texts, cand_views, q, positive, golds, article))
     return out
 
 
@@ -118,7 +117,7 @@ def fit_calibration(exs: list[Example], w: dict[str, float]) -> dict[str, float]
     X, y = [], []
     for ex in exs:
         i, s, margin = best_of(ex, w)
-        sig = signals(s, margin, ex.covers[i], ex.window_covers[i], ex.feats[i].get("type_match", 0.0))
+        sig = signals(ex.question, ex.views[i], ex.feats[i].get("type_match", 0.0), s, margin)
         X.append([1.0, *sig.values()])
         y.append(float(bool(ex.golds) and is_correct(ex.texts[i], ex.golds)))
     names = ["bias", *sig.keys()]
@@ -146,6 +145,30 @@ def top1(exs: list[Example], w: dict[str, float]) -> tuple[float, float]:
     return em / len(ans), ok / len(ans)
 
 
+def out_of_corpus(corpus: Path, rows: list[dict], per_article: int) -> list[Example]:
+    """Questions asked of a corpus that lacks their article: the engine should abstain.
+
+    Each article's first questions go to an engine built on the other articles, which is
+    what "the corpus does not answer this" looks like to a user.
+    """
+    docs = load_corpus(corpus)
+    out = []
+    for doc in docs:
+        others = Engine([d for d in docs if d.source != doc.source])
+        asked = [r for r in rows if doc.source in (r.get("sources") or [])][:per_article]
+        out.extend(examples(others, [{**r, "answers": []} for r in asked]))
+    return out
+
+
+def frequent_features(exs: list[Example], min_questions: int = 25) -> list[str]:
+    """Feature names seen in enough questions to learn a weight that generalises."""
+    seen: dict[str, int] = {}
+    for ex in exs:
+        for name in {n for f in ex.feats for n in f}:
+            seen[name] = seen.get(name, 0) + 1
+    return sorted(n for n, c in seen.items() if c >= min_questions)
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
@@ -159,7 +182,7 @@ def main() -> None:
     engine = Engine.from_folder(squad / "corpus", EngineConfig())
     v1 = examples(engine, read_jsonl(squad / "questions.jsonl"))
     v2 = examples(engine, read_jsonl(squad / "questions-v2-with-unanswerable.jsonl"))
-    names = sorted({n for ex in v1 for f in ex.feats for n in f})
+    names = frequent_features(v1)
     if args.folds:
         for art in sorted({ex.article for ex in v1}):
             w = dict(zip(names, fit_ranker([ex for ex in v1 if ex.article != art], names)))
@@ -168,7 +191,8 @@ def main() -> None:
     w = dict(zip(names, fit_ranker(v1, names)))
     em, ok = top1(v1, w)
     print(f"train top-1 EM {em:.3f} correct {ok:.3f} on {len(v1)} questions")
-    calibration = fit_calibration(v1 + v2, w)
+    ooc = out_of_corpus(squad / "corpus", read_jsonl(squad / "questions.jsonl"), 40)
+    calibration = fit_calibration(v1 + v2 + ooc, w)
     weights = {n: round(float(v), 5) for n, v in w.items() if abs(v) > 1e-6}
     model = {"weights": weights, "calibration": {k: round(float(v), 5) for k, v in calibration.items()}}
     WEIGHTS.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -18,7 +18,11 @@ def test_thousands_separators_join_numbers():
 
 
 def test_unicode_words_and_no_emoji():
-    assert tokenize("Größe naïve שלום 😀 東京") == ["größe", "naïv", "שלום", "東京"]
+    assert tokenize("Größe naïve שלום 😀 東京 हिन्दी") == ["große", "naiv", "שלום", "東京", "हिन्दी"]
+
+
+def test_latin_accents_fold_so_spellings_meet():
+    assert tokenize("Katyń café") == tokenize("Katyn cafe")
 
 
 def test_question_of_only_stopwords_has_no_terms():
