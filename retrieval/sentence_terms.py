@@ -22,7 +22,7 @@ MAX_WORKERS = 8
 # `words` runs on many sentences at once, joined by a word no text holds: one regex pass
 # per batch, not per sentence. Spaces are stable under NFKC and end every regex match, so
 # each sentence's words come out as they would alone.
-_MARK = "\U0002b740"  # a rare CJK ideograph: a word character, unchanged by NFKC
+_MARK = "qabotxsentencexbreak"  # ASCII, one word, no stopword; a text holding it is never joined
 _JOIN = f" {_MARK} "
 _BATCH = 500  # sentences per pass: measured faster than one pass over a whole task
 
@@ -110,13 +110,26 @@ def term_ids(texts: Sequence[str], vocab: dict[str, int]) -> tuple[np.ndarray, n
     ids, counts = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.int64)]
     for b in range(0, len(texts), _BATCH):
         batch = texts[b:b + _BATCH]
-        found = words(_JOIN.join(batch))
-        for word in dict.fromkeys(found):
-            if word not in memo:  # `term` (stemming) once per distinct word
-                t = term(word)
-                memo[word] = -1 if t is None else vocab.setdefault(t, len(vocab))
-        got = np.fromiter(map(memo.__getitem__, found), dtype=np.int32, count=len(found))
-        sentence, keep = np.cumsum(got == -2), got >= 0
-        ids.append(got[keep])
-        counts.append(np.bincount(sentence[keep], minlength=len(batch)).astype(np.int64))
+        # ASCII texts apart: `words` has a fast path for ASCII text, and one accent would lose it
+        plain = [i for i, text in enumerate(batch) if text.isascii()]
+        other = [i for i, text in enumerate(batch) if not text.isascii()]
+        got, sentence = zip(*(_joined_ids([batch[i] for i in g], g, memo, vocab)
+                              for g in (plain, other)))
+        of = np.concatenate(sentence)
+        ids.append(np.concatenate(got)[np.argsort(of, kind="stable")])  # words keep their order
+        counts.append(np.bincount(of, minlength=len(batch)).astype(np.int64))
     return np.concatenate(ids), np.concatenate(counts)
+
+
+def _joined_ids(texts: list[str], index: list[int], memo: dict[str, int],
+                vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Term ids of `texts` in one `words` pass, and for each id its text's `index`."""
+    found = words(_JOIN.join(texts))
+    for word in dict.fromkeys(found):
+        if word not in memo:  # `term` (stemming) once per distinct word
+            t = term(word)
+            memo[word] = -1 if t is None else vocab.setdefault(t, len(vocab))
+    ids = np.fromiter(map(memo.__getitem__, found), dtype=np.int32, count=len(found))
+    keep = ids >= 0
+    text_of = np.array(index + [-1], dtype=np.int64)[np.cumsum(ids == -2)]
+    return ids[keep], text_of[keep]

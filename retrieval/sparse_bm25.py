@@ -277,9 +277,10 @@ def _checked(meta: Any, matrix: Any, doc_len: np.ndarray) -> tuple[Any, ...]:
     need(matrix.format == "csr" and matrix.shape == (v, n) and matrix.nnz == nnz, "matrix shape")
     indptr, indices, weights = matrix.indptr.astype(np.int64), matrix.indices, matrix.data
     need(weights.dtype == np.float64 and np.isfinite(weights).all(), "weights")
-    need(indptr[0] == 0 and indptr[-1] == nnz and (np.diff(indptr) > 0).all(), "row pointers")
+    # x[1:] > x[:-1] rather than np.diff(x) > 0: no integer temporary as big as the index
+    need(indptr[0] == 0 and indptr[-1] == nnz and (indptr[1:] > indptr[:-1]).all(), "row pointers")
     need(indices.min() >= 0 and indices.max() < n, "passage indices")
-    ascending = np.diff(indices) > 0
+    ascending = indices[1:] > indices[:-1]
     ascending[indptr[1:-1] - 1] = True  # a new row may start lower
     need(ascending.all(), "passages out of order")
     return params, vocab, doc_len, indptr, indices.astype(np.int32, copy=False), weights
