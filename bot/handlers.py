@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import replies
@@ -127,8 +127,11 @@ class Handlers:
 
     async def error(self, update: object, context: Context) -> None:
         """Log the failure (the token is redacted) and apologise to whoever asked, unless
-        Telegram itself is out of reach after the retries: the apology would not get through."""
-        if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
+        Telegram is out of reach after the retries or the user blocked the bot: the apology
+        would not get through."""
+        if isinstance(context.error, Forbidden) or (
+            isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest)
+        ):
             log.warning("gave up on an update: %s", context.error)
             return
         log.error("could not handle an update", exc_info=context.error)

@@ -82,6 +82,18 @@ async def test_a_message_without_an_answer_in_time_is_not_sent_twice(
     assert "sendMessage got no answer in time; not sending it again" in caplog.text
 
 
+async def test_a_user_who_blocked_the_bot_gets_no_apology(
+    server: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    await server.message(806, "Who blocked the bot?")
+    await server.message(806, "Who unblocked it?")
+    (text,) = await server.texts(806)
+    assert quoted(text) == "Who unblocked it?"
+    assert replies(server, 806) == (2, 1)  # the answer that failed, then the next answer
+    assert "gave up on an update: Forbidden: bot was blocked by the user" in caplog.text
+
+
 async def test_polling_resumes_after_get_updates_fails_for_a_while(server: FakeBotApi) -> None:
     await server.wait_polling()  # the long poll already waiting is answered normally
     server.fail_next("getUpdates", 502, "Bad Gateway")

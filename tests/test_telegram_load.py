@@ -51,7 +51,9 @@ class LoadedBot:
     def resident_mb(self) -> float:
         return psutil.Process(self.bot.process.pid).memory_info().rss / 2**20
 
-    async def ask(self, questions: list[tuple[int, str]], timeout: float) -> tuple[float, list[Call]]:
+    async def ask(
+        self, questions: list[tuple[int, str]], timeout: float
+    ) -> tuple[float, list[Call]]:
         """Deliver every (chat, question) at once; wait for as many answers. Returns the start
         time and the answers, then forgets them (long runs keep the test's memory flat)."""
         fake = self.fake

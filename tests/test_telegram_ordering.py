@@ -1,4 +1,4 @@
-"""Concurrent chats, each answered in the order it asked: a slow question holds up its own chat only."""
+"""Chats answered at once, each in the order it asked: a slow question holds up its chat only."""
 from __future__ import annotations
 
 import asyncio
