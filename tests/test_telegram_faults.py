@@ -13,7 +13,7 @@ from test_telegram_bot import bot_settings, running
 from test_telegram_ordering import GatedEngine, quoted
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-READ_TIMEOUT = 0.5  # seconds the bot waits for Telegram's answer to a request
+READ_TIMEOUT = 2.0  # seconds the bot waits for Telegram's answer to a request
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -61,7 +61,7 @@ async def test_dropped_connections_are_retried_and_the_answer_arrives_once(
 
 
 async def test_a_slow_answer_within_the_time_out_is_waited_for(server: FakeBotApi) -> None:
-    server.delay_next("sendMessage", READ_TIMEOUT / 3)
+    server.delay_next("sendMessage", READ_TIMEOUT / 10)
     await server.message(802, "Who is slow?")
     await server.texts(802)
     await server.message(802, "Who is next?")  # handled after the first reply's answer came
@@ -73,7 +73,7 @@ async def test_a_slow_answer_within_the_time_out_is_waited_for(server: FakeBotAp
 async def test_a_message_without_an_answer_in_time_is_not_sent_twice(
     server: FakeBotApi, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.delay_next("sendMessage", READ_TIMEOUT * 3)  # Telegram delivers it, answers late
+    server.delay_next("sendMessage", READ_TIMEOUT * 2)  # Telegram delivers it, answers late
     await server.message(803, "Who is too slow?")
     await server.message(803, "Who comes after?")
     texts = await server.texts(803, 2)

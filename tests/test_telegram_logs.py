@@ -73,7 +73,7 @@ async def test_the_token_is_in_no_log_line_error_or_reply_while_telegram_fails(
         caplog.set_level(logging.DEBUG, logger=name)
     try:
         async with running(bot_settings(fake), engine, fake,  # type: ignore[arg-type]
-                           read_timeout=0.5):
+                           read_timeout=1.0):
             fake.fail_next("sendChatAction", 429, "Too Many Requests: retry after 1", 1)
             fake.fail_next("sendMessage", 500, "Internal Server Error")
             fake.reset_next("sendMessage")
@@ -84,7 +84,7 @@ async def test_the_token_is_in_no_log_line_error_or_reply_while_telegram_fails(
             await fake.texts(901, 2)
             await fake.message(901, "Who will crash the engine?")
             await fake.texts(901, 3)
-            fake.delay_next("sendMessage", 1.5)
+            fake.delay_next("sendMessage", 3.0)
             await fake.message(901, "Who is too slow?")
             await fake.message(901, "Who comes after the slow one?")  # once it gave up
             await fake.texts(901, 5)
