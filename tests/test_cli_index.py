@@ -1,19 +1,27 @@
-"""`qabot index` as a process: builds and saves the index, then finds it current."""
+"""`qabot index`: builds and saves the index, then finds it current; start-up loads it."""
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner, Result
+
+from bot.cli import app
 from tests.conftest import REPO, write_corpus
 
 
-def qabot_index(*args: str, index_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "index", *args], capture_output=True, text=True, cwd=REPO,
-        timeout=120, env={**os.environ, "QABOT_INDEX_DIR": str(index_dir), **env},
-    )
+def qabot_index(*args: str, index_dir: Path, **env: str) -> Result:
+    """`qabot index` in this process, its logging set-up undone afterwards."""
+    httpx = logging.getLogger("httpx")
+    level = httpx.level
+    try:
+        return CliRunner().invoke(app, ["index", *args],
+                                  env={"QABOT_INDEX_DIR": str(index_dir), **env})
+    finally:
+        httpx.setLevel(level)
 
 
 def test_index_builds_saves_and_then_finds_it_current(tmp_path: Path) -> None:
@@ -23,7 +31,7 @@ def test_index_builds_saves_and_then_finds_it_current(tmp_path: Path) -> None:
     })
     cache = tmp_path / "cache"
     first = qabot_index("--corpus", str(corpus), index_dir=cache)
-    assert first.returncode == 0, first.stderr
+    assert first.exit_code == 0, first.output
     assert first.stdout.startswith("Indexed 2 documents, 5 passages in ")
     [folder] = cache.iterdir()
     assert f"saved to {folder}" in first.stdout and (folder / "meta.json").is_file()
@@ -31,17 +39,19 @@ def test_index_builds_saves_and_then_finds_it_current(tmp_path: Path) -> None:
     assert again.stdout.startswith("Index is current: 2 documents, 5 passages, loaded in ")
     forced = qabot_index("--corpus", str(corpus), "--force", index_dir=cache)
     assert forced.stdout.startswith("Indexed 2 documents")
-    ask = subprocess.run(
+    ask = subprocess.run(  # a real start-up, as console, eval and telegram make
         [sys.executable, "-m", "bot", "ask", "When did the bridge open?", "--corpus", str(corpus)],
         capture_output=True, text=True, cwd=REPO, timeout=120,
         env={**os.environ, "QABOT_INDEX_DIR": str(cache), "QABOT_LOG_LEVEL": "INFO"},
     )
+    assert ask.returncode == 0, ask.stderr
     assert "loaded the index" in ask.stderr and "indexed" not in ask.stderr
+    assert "2019" in ask.stdout
 
 
 def test_index_errors_are_one_line(tmp_path: Path) -> None:
     missing = qabot_index("--corpus", str(tmp_path / "nowhere"), index_dir=tmp_path / "cache")
-    assert missing.returncode == 2 and "corpus folder not found" in missing.stderr
+    assert missing.exit_code == 2 and "corpus folder not found" in missing.stderr
     reference = qabot_index(index_dir=tmp_path / "cache", QABOT_BM25_BACKEND="rank-bm25")
-    assert reference.returncode == 2 and "cannot be saved" in reference.stderr
+    assert reference.exit_code == 2 and "cannot be saved" in reference.stderr
     assert not (tmp_path / "cache").exists()
