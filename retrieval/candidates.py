@@ -16,7 +16,7 @@ class Candidate:
 
     start: int
     end: int
-    label: str  # a spaCy entity label, or NP / NUM / PHRASE
+    label: str  # a spaCy entity label, or NP / NUM / PHRASE / LIST
 
 
 def _trim(span: Span) -> tuple[int, int]:
@@ -52,6 +52,10 @@ def extract(doc: Doc) -> list[Candidate]:
             if obj:
                 add(*_trim(doc[chunk.start : obj[0].right_edge.i + 1]), "NP")
     for tok in doc:
+        conjuncts = [c for c in tok.children if c.dep_ == "conj"]
+        if conjuncts and tok.dep_ != "conj" and tok.pos_ in ("NOUN", "PROPN"):
+            # "Turkey, Saudi Arabia and possibly Qatar": the whole list is one answer.
+            add(*_trim(doc[tok.left_edge.i : conjuncts[-1].right_edge.i + 1]), "LIST")
         if tok.like_num and not tok.ent_type_:
             add(tok.i, tok.i + 1, "NUM")
         if tok.dep_ in _PHRASE_DEPS and tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM"):

@@ -127,9 +127,10 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         return sum(view.weight[i] for i in outside if s - k <= i < e + k) / total
 
     # Soft proximity: rare question words close to the span count most.
-    prox = sum(
-        view.weight[i] * math.exp(-((s - i) if i < s else (i - e + 1)) / 4) for i in outside
-    ) / total
+    gaps = [((s - i) if i < s else (i - e + 1), view.weight[i]) for i in outside]
+
+    def prox(width: float) -> float:
+        return sum(w * math.exp(-gap / width) for gap, w in gaps) / total
     left = set().union(*view.terms[max(0, s - 4) : s]) if s else set()
 
     f: dict[str, float] = {
@@ -137,6 +138,7 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         f"label={cand.label}": 1.0,
         f"kind={q.kind}|label={cand.label}": 1.0,
         f"wh={q.wh}|label={cand.label}": 1.0,
+        f"plural={q.plural}|label={cand.label}": 1.0,
         f"kind={q.kind}|shape={cshape}": 1.0,
         "type_match": float(type_match),
         f"kind={q.kind}|type_match": float(type_match),
@@ -152,7 +154,11 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         "near": float(dist <= 3),
         "near3": near(3),
         "near8": near(8),
-        "prox": prox,
+        "prox": prox(4),
+        "prox2": prox(2),
+        "prox10": prox(10),
+        f"kind={q.kind}|prox": prox(4),
+        f"kind={q.kind}|path1": float(path <= 1),
         "prev_cover": view.prev_cover,
         "next_cover": view.next_cover,
         "next_better": max(0.0, view.next_cover - view.cover),

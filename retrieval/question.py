@@ -72,6 +72,7 @@ class Question:
     names: frozenset[str] = frozenset()  # terms of proper names and numbers in the question
     negated: bool = False  # "... did NOT ..."
     superlatives: frozenset[str] = frozenset()  # "least", "largest": words a swap would change
+    plural: bool = False  # the focus is plural ("which countries"): a list may be the answer
 
     @property
     def labels(self) -> frozenset[str]:
@@ -79,23 +80,47 @@ class Question:
 
 
 def _focus(doc: Doc, wh_index: int) -> Token | None:
-    """The noun a which/what question asks about ("which city" -> city)."""
+    """The noun a which/what question asks about ("in which Swiss city" -> city)."""
+    # The words right after the wh-word, read without trusting the parse, which often
+    # gets "In which Swiss city ..." wrong.
+    run = []
+    for tok in doc[wh_index + 1 :]:
+        hyphenated = tok.text == "-" or (run and run[-1].text == "-")
+        if tok.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM") and not hyphenated:
+            break
+        run.append(tok)
+    nouns = [t for t in run if t.pos_ in ("NOUN", "PROPN")]
+    if nouns:
+        return _named(nouns[-1])
     wh = doc[wh_index]
     if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
         return wh.head
     # "What is the capital of France?" -> the attribute the copula names.
     for tok in doc:
-        if tok.dep_ in ("attr", "nsubj") and tok.pos_ == "NOUN" and tok.i != wh_index:
-            return tok
-    if wh_index + 1 < len(doc) and doc[wh_index + 1].pos_ == "NOUN":
-        return doc[wh_index + 1]
+        if tok.dep_ in ("attr", "nsubj", "nsubjpass") and tok.pos_ == "NOUN" and tok.i != wh_index:
+            return _named(tok)
     return None
 
 
-def _modifiers(focus: Token) -> frozenset[str]:
+_GENERIC = frozenset("name type kind sort form title term".split())
+
+
+def _named(noun: Token) -> Token:
+    """"the name of the river" asks about a river: look through generic nouns."""
+    if noun.lower_ in _GENERIC:
+        for prep in noun.children:
+            if prep.lower_ == "of":
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+    return noun
+
+
+def _modifiers(focus: Token, wh_index: int) -> frozenset[str]:
     """Terms of the words that narrow the focus noun down ("rebel-held area near Damascus")."""
+    doc = focus.doc
     words = [
-        t.text for t in focus.subtree
+        t.text for t in [*doc[wh_index + 1 : focus.i], *focus.subtree]
         if t.i != focus.i and t.dep_ not in ("det", "punct") and t.tag_ not in ("WDT", "WP")
     ]
     return frozenset(tokenize(" ".join(words)))
@@ -115,6 +140,7 @@ def analyze(text: str, doc: Doc) -> Question:
     wh_index = next((i for i, w in enumerate(lower) if w in WH_WORDS), -1)
     wh = lower[wh_index] if wh_index >= 0 else ""
     focus = None
+    plural = False
     mods: frozenset[str] = frozenset()
     kind = "thing"
     if wh in ("who", "whom", "whose"):
@@ -130,10 +156,13 @@ def analyze(text: str, doc: Doc) -> Question:
         if token is not None:
             focus = _singular(token.text.lower())
             kind = FOCUS_KINDS.get(focus, "thing")
-            mods = _modifiers(token)
+            mods = _modifiers(token, max(wh_index, 0))
+            plural = token.tag_ in ("NNS", "NNPS")
     if "percent" in lower or "percentage" in lower:
         kind = "percent" if wh in ("what", "how") else kind
     names = frozenset(t for tok in doc if tok.pos_ in ("PROPN", "NUM") for t in tokenize(tok.text))
     supers = frozenset(tok.lower_ for tok in doc if tok.tag_ in ("JJS", "RBS"))
     negated = any(tok.dep_ == "neg" for tok in doc)
-    return Question(text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers)
+    return Question(
+        text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural
+    )

@@ -182,6 +182,9 @@ def main() -> None:
     engine = Engine.from_folder(squad / "corpus", EngineConfig())
     v1 = examples(engine, read_jsonl(squad / "questions.jsonl"))
     v2 = examples(engine, read_jsonl(squad / "questions-v2-with-unanswerable.jsonl"))
+    exact = sum(any(score_tokens(t) in [score_tokens(g) for g in ex.golds] for t in ex.texts) for ex in v1)
+    print(f"a candidate matches exactly for {exact / len(v1):.3f}, leniently for "
+          f"{sum(ex.positive.any() for ex in v1) / len(v1):.3f} of {len(v1)} questions")
     names = frequent_features(v1)
     if args.folds:
         for art in sorted({ex.article for ex in v1}):
