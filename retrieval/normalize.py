@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 MONTHS = {
     "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
@@ -18,6 +19,7 @@ _FILLER = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=65536)
 def answer_key(text: str) -> tuple[str, ...]:
     """Comparable tokens of an answer: case, punctuation, thousands commas, qualifiers gone."""
     text = unicodedata.normalize("NFKC", text).lower().replace("-", " ")
@@ -44,4 +46,7 @@ def same_answer(a: str, b: str) -> bool:
     names = a[:1].isupper() and b[:1].isupper()
     if names and long_[-len(short) :] == short and len(short[-1]) > 2:
         return True  # surname alone, or a title before the name
-    return len(ka) == len(kb) and SequenceMatcher(None, " ".join(ka), " ".join(kb)).ratio() >= 0.85
+    ja, jb = " ".join(ka), " ".join(kb)
+    if len(ka) != len(kb) or ja[0] != jb[0] or abs(len(ja) - len(jb)) > 2:
+        return False
+    return SequenceMatcher(None, ja, jb).ratio() >= 0.85
