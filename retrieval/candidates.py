@@ -27,6 +27,9 @@ def _trim(span: Span) -> tuple[int, int]:
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
         end -= 1
+    # Keep a qualifier whole: "at least 3,000", never "least 3,000".
+    if start > span.start and start < end and doc[start].lower_ in ("least", "most"):
+        start -= 1
     return start, end
 
 

@@ -9,7 +9,7 @@ from retrieval.normalize import same_answer
 from retrieval.reader import Scored
 
 SUPPORT_COVER = 0.5
-CONFLICT_MARGIN = 1.0  # a rival value this close to the best score is a real disagreement
+CONFLICT_MARGIN = 1.5  # a rival value this close to the best score is a real disagreement
 CONFLICT_KINDS = frozenset({"number", "date", "money", "percent", "duration"})
 MAX_CLUSTERED = 60
 
@@ -68,20 +68,22 @@ def supporting(group: Cluster, cover_of: Callable[[int], float]) -> list[Scored]
 
 
 def rivals(groups: list[Cluster], kind: str, sources_of: dict[int, str]) -> list[Cluster]:
-    """Other values for the same question from sources that do not state the best one."""
+    """Other values for the same question, stated by sources that do not state the best one."""
     if kind not in CONFLICT_KINDS or len(groups) < 2:
         return []
     best = groups[0].best
     backed = {sources_of[c.sentence] for c in groups[0].members}
     out = []
     for group in groups[1:]:
-        top = group.best
+        elsewhere = [
+            c for c in group.members
+            if sources_of[c.sentence] not in backed and c.view.cover >= 0.8 * best.view.cover
+        ]
         if (
-            groups[0].score - group.score <= CONFLICT_MARGIN
-            and top.label == best.label
-            and top.view.cover >= 0.8 * best.view.cover
-            and sources_of[top.sentence] not in backed
-            and not same_answer(top.text, best.text)
+            elsewhere
+            and groups[0].score - group.score <= CONFLICT_MARGIN
+            and group.best.label == best.label
+            and not same_answer(group.best.text, best.text)
         ):
             out.append(group)
     return out

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from retrieval.bm25 import top_k
 from retrieval.corpus import load_corpus
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
@@ -22,6 +24,7 @@ from retrieval.tokenize import tokenize
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
 
 MAX_QUESTION_CHARS = 1000
+SMALL_CORPUS = 2000  # sentences; below this, passages BM25Okapi scores at zero are scanned
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -95,7 +98,27 @@ class Engine:
         if not terms:
             return []
         own, window = self.scorers
-        return top_k(own.get_scores(terms) + window.get_scores(terms), k)
+        scores = own.get_scores(terms) + window.get_scores(terms)
+        ranked = top_k(scores, k)
+        if len(ranked) < k and len(self.sentences) <= SMALL_CORPUS:
+            ranked += self._overlap_ranked(terms, scores, k - len(ranked), {i for i, _ in ranked})
+        return ranked
+
+    def _overlap_ranked(
+        self, terms: list[str], scores: np.ndarray, k: int, taken: set[int]
+    ) -> list[tuple[int, float]]:
+        """Passages sharing a term with the query that BM25Okapi scores zero or below.
+
+        In a corpus of a few sentences most terms occur in half the passages or more, and
+        BM25Okapi's idf gives them no weight; the passages still match the question.
+        """
+        wanted = set(terms)
+        matches = [
+            (len(wanted & set(tokenize(s.text))), float(scores[i]), i)
+            for i, s in enumerate(self.sentences) if i not in taken
+        ]
+        best = sorted((m for m in matches if m[0] > 0), key=lambda m: (-m[0], -m[1], m[2]))[:k]
+        return [(i, score) for _, score, i in best]
 
     def answer(self, question: str) -> Answer:
         """Short answer, verbatim quote and every supporting source, or an honest abstention."""
@@ -130,8 +153,11 @@ class Engine:
         evidence = self._evidence(support) + self._more_support(best, ranked, support, cover_of)
         sources = tuple(sorted({e.source for e in evidence}))
         sources_of = {c.sentence: self.documents[self.sentences[c.sentence].doc].source for c in cands}
+        # A rival value is quoted first from a source that does not state the answer.
         conflicts = tuple(
-            Claim(g.best.text, tuple(self._evidence(supporting(g, cover_of))), g.best.score)
+            Claim(g.best.text, tuple(sorted(
+                self._evidence(supporting(g, cover_of)), key=lambda e: e.source in sources
+            )), g.score)
             for g in rivals(groups, q.kind, sources_of)
         )
         return Answer(
@@ -151,7 +177,7 @@ class Engine:
         q_doc, *docs = self.parses.parse([text] + [self.sentences[i].text for i, _ in top])
         q = analyze(text, q_doc)
         weights = self.term_weights(q)
-        best = top[0][1]
+        best = top[0][1] if top[0][1] > 0 else 1.0
         terms = [token_terms(d) for d in docs]
         covers = [coverage(set().union(*ts) if ts else set(), weights) for ts in terms]
         unseen = sum(w for t, w in weights.items() if t not in self.idf) / (sum(weights.values()) or 1)

@@ -98,3 +98,16 @@ def test_seed_corpus_syria_talks(seeds_engine):
     assert a.found and same_answer(a.text, "Jan 25")
     assert a.quote == "The Syria peace talks are due to begin on January 25."
     assert {"000", "001", "003"} <= set(a.sources)
+
+
+def test_qualifiers_stay_whole_in_answers():
+    engine = Engine([doc("030", "Toll", "Officials said at least 3,000 people were killed in the flood.")])
+    a = engine.answer("How many people were killed in the flood?")
+    assert a.found and not a.text.startswith("least")
+
+
+def test_a_one_document_corpus_still_answers():
+    # BM25Okapi gives every term of a tiny corpus a zero or negative idf.
+    engine = Engine([doc("040", "Harbour", "The ferry leaves the harbour at 7 am every day.")])
+    a = engine.answer("When does the ferry leave the harbour?")
+    assert a.found and "7 am" in a.text
