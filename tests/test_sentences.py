@@ -68,7 +68,21 @@ _PIECES = st.sampled_from(["Dr. Smith", " went", " home", ".", "!", "?", " ", " 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=30).map("".join).filter(bool))
 def test_sentence_offsets_equal_blingfires_own_wrapper(block):
-    assert sentence_offsets(block) == blingfire.text_to_sentences_and_offsets(block)[1]
+    # Only what a quote can hold is compared: both may differ on trailing blanks
+    # ("\xa0 " ends at 1 in one and 2 in the other), which split_sentences trims.
+    def content(spans):
+        out = []
+        for s, e in spans:
+            while e > s and block[e - 1].isspace():
+                e -= 1
+            while s < e and block[s].isspace():
+                s += 1
+            if e > s:
+                out.append((s, e))
+        return out
+
+    ours, theirs = sentence_offsets(block), blingfire.text_to_sentences_and_offsets(block)[1]
+    assert content(ours) == content(theirs)
 
 
 # The chrome rules as one pattern, as they were before being split for speed on long lines.
