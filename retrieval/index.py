@@ -28,6 +28,9 @@ class Idf(Mapping[str, float]):
         c = int(self.df[self.rows[term]])
         return math.log(1 + (self.n - c + 0.5) / (c + 0.5))
 
+    def __contains__(self, term: object) -> bool:
+        return term in self.rows
+
     def __len__(self) -> int:
         return len(self.rows)
 

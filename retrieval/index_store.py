@@ -8,8 +8,10 @@ import shutil
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -82,12 +84,13 @@ def save(folder: Path, root: Path, documents: list[Document], built: Index) -> N
     _remove_abandoned(folder.parent)
     temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        texts = [d.text.encode("utf-8") for d in documents]
-        np.savez(temp / "corpus.npz", spans=built.spans,
-                 text=np.frombuffer(b"".join(texts), dtype=np.uint8),
-                 text_at=np.cumsum([0] + [len(t) for t in texts], dtype=np.int64))
-        built.own.save(temp / "own")
-        built.window.save(temp / "window")
+        # in threads: writing and checksumming release the GIL, and overlap several times over
+        with ThreadPoolExecutor(3) as pool:
+            jobs = [pool.submit(_save_corpus, temp / "corpus.npz", documents, built.spans),
+                    pool.submit(built.own.save, temp / "own"),
+                    pool.submit(built.window.save, temp / "window")]
+            for job in jobs:
+                job.result()
         meta = {"format": FORMAT, "key": folder.name, "corpus": str(root.resolve()),
                 "sentences": len(built.spans),
                 "documents": [[d.source, d.title, Path(d.path).relative_to(root).as_posix()]
@@ -97,6 +100,13 @@ def save(folder: Path, root: Path, documents: list[Document], built: Index) -> N
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     _remove_older_indexes(folder, str(root.resolve()))
+
+
+def _save_corpus(path: Path, documents: list[Document], spans: np.ndarray) -> None:
+    """The documents' texts (the spans slice them) and the spans, in one checksummed file."""
+    texts = [d.text.encode("utf-8") for d in documents]
+    np.savez(path, spans=spans, text=np.frombuffer(b"".join(texts), dtype=np.uint8),
+             text_at=np.cumsum([0] + [len(t) for t in texts], dtype=np.int64))
 
 
 def _move_into_place(temp: Path, folder: Path) -> None:
@@ -136,23 +146,30 @@ def load(folder: Path, root: Path) -> tuple[list[Document], Index]:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         _need(meta.get("format") == FORMAT and meta.get("key") == folder.name, "not this index")
-        entries = meta["documents"]
-        _need(all(len(e) == 3 and all(isinstance(x, str) for x in e) for e in entries), "documents")
-        with open(folder / "corpus.npz", "rb") as file:  # closed even when unzipping fails
-            with np.load(file, allow_pickle=False) as stored:
-                spans, text, text_at = stored["spans"], stored["text"], stored["text_at"]
-        _need(text_at.shape == (len(entries) + 1,) and text_at[0] == 0
-              and text_at[-1] == len(text) and (np.diff(text_at) >= 0).all(), "text offsets")
-        view = memoryview(text)
-        texts = [str(view[a:b], "utf-8") for a, b in zip(text_at.tolist(), text_at[1:].tolist())]
-        documents = [Document(source, title, str(root / path), text)
-                     for (source, title, path), text in zip(entries, texts)]
-        _check_spans(spans, np.array([len(t) for t in texts], dtype=np.int64))
+        documents, spans = _documents(folder, root, meta)
         own, window = SparseBM25.load(folder / "own"), SparseBM25.load(folder / "window")
         _need(own.n_passages == window.n_passages == len(spans), "sentence counts differ")
-    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as err:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError,
+            zipfile.BadZipFile) as err:
         raise ValueError(f"unusable index in {folder}: {err}") from err
     return documents, Index(spans, own, window, sentence_idf(own))
+
+
+def _documents(folder: Path, root: Path, meta: dict[str, Any]) -> tuple[list[Document], np.ndarray]:
+    """The saved documents (their texts exactly as indexed) and sentence spans, checked."""
+    entries = meta["documents"]
+    _need(all(len(e) == 3 and all(isinstance(x, str) for x in e) for e in entries), "documents")
+    with open(folder / "corpus.npz", "rb") as file:  # closed even when unzipping fails
+        with np.load(file, allow_pickle=False) as stored:
+            spans, text, text_at = stored["spans"], stored["text"], stored["text_at"]
+    _need(text_at.shape == (len(entries) + 1,) and text_at[0] == 0
+          and text_at[-1] == len(text) and (np.diff(text_at) >= 0).all(), "text offsets")
+    view = memoryview(text)
+    texts = [str(view[a:b], "utf-8") for a, b in zip(text_at.tolist(), text_at[1:].tolist())]
+    documents = [Document(source, title, str(root / path), text)
+                 for (source, title, path), text in zip(entries, texts)]
+    _check_spans(spans, np.array([len(t) for t in texts], dtype=np.int64))
+    return documents, spans
 
 
 def _check_spans(spans: np.ndarray, lengths: np.ndarray) -> None:

@@ -79,8 +79,9 @@ def test_any_change_to_the_corpus_rebuilds_and_nothing_else_does(
 def damage(folder: Path, how: str) -> None:
     path = folder / {"cut corpus": "corpus.npz", "cut weights": "window/weights.npz",
                      "flip text": "corpus.npz", "flip weights": "own/weights.npz",
-                     "bad meta": "meta.json", "cut lengths": "own/lengths.npy",
-                     "no window": "window/meta.json", "spans": "corpus.npz"}[how]
+                     "bad meta": "meta.json", "meta a list": "meta.json",
+                     "cut lengths": "own/lengths.npy", "no window": "window/meta.json",
+                     "spans": "corpus.npz"}[how]
     raw = bytearray(path.read_bytes())
     if how.startswith("cut"):
         path.write_bytes(bytes(raw[: len(raw) // 2]))
@@ -89,6 +90,8 @@ def damage(folder: Path, how: str) -> None:
         path.write_bytes(bytes(raw))
     elif how == "bad meta":
         path.write_text('{"format": "qabot-index/1", "documents": [', encoding="utf-8")
+    elif how == "meta a list":
+        path.write_text("[]", encoding="utf-8")
     elif how == "no window":
         path.unlink()
     else:  # valid files, a span past its document's end
@@ -99,7 +102,7 @@ def damage(folder: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["cut corpus", "cut weights", "flip text", "flip weights",
-                                 "bad meta", "cut lengths", "no window", "spans"])
+                                 "bad meta", "meta a list", "cut lengths", "no window", "spans"])
 def test_a_damaged_index_is_rebuilt_with_one_warning(
     corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
