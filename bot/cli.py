@@ -57,12 +57,16 @@ def ask(
 ) -> None:
     """Answer one question and exit."""
     from bot.console import format_answer
+    from bot.examples import example_questions
 
     if question == "-":
         question = sys.stdin.read()
-    engine = build_engine(settings_from_env(), corpus)
-    answer = engine.answer(question)
-    typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
+    settings = settings_from_env()
+    answer = build_engine(settings, corpus).answer(question)
+    if as_json:
+        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_answer(answer, example_questions(corpus or settings.corpus_dir)))
 
 
 @app.command()

@@ -4,15 +4,16 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from bot.examples import example_questions
 from prompts import render
 from retrieval import Answer, Engine
 
 HISTORY = Path.home() / ".qabot_history"
 
 
-def format_answer(answer: Answer) -> str:
-    """The plain-text reply for an answer."""
-    return render("answer.txt", answer=answer, examples=[])
+def format_answer(answer: Answer, examples: tuple[str, ...] = ()) -> str:
+    """The plain-text reply for an answer; `examples` are offered when the question is empty."""
+    return render("answer.txt", answer=answer, examples=examples)
 
 
 def interact(engine: Engine, corpus: str, telegram_hint: bool = False) -> None:
@@ -22,9 +23,10 @@ def interact(engine: Engine, corpus: str, telegram_hint: bool = False) -> None:
 
         with contextlib.suppress(OSError):
             readline.read_history_file(HISTORY)
+    examples = example_questions(Path(corpus))
     print(render(
         "console_welcome.txt", documents=len(engine.documents), sentences=len(engine.sentences),
-        corpus=corpus, telegram_hint=telegram_hint,
+        corpus=corpus, telegram_hint=telegram_hint, examples=examples,
     ))
     try:
         while True:
@@ -34,7 +36,7 @@ def interact(engine: Engine, corpus: str, telegram_hint: bool = False) -> None:
                 break
             if not question.strip():
                 break
-            print(format_answer(engine.answer(question)))
+            print(format_answer(engine.answer(question), examples))
     except KeyboardInterrupt:
         pass
     finally:
