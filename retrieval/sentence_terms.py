@@ -20,8 +20,9 @@ PARALLEL_CHARS = 20_000_000  # below this much text, starting worker processes c
 CHUNK_CHARS = 2_000_000  # text per task: small enough to spread, big enough to batch
 MAX_WORKERS = 8
 # `words` runs on many sentences at once, joined by a word no text holds: one regex pass
-# per batch, not per sentence. Spaces are stable under NFKC and end every regex match, so
-# each sentence's words come out as they would alone.
+# per batch, not per sentence. NFKC and accent folding leave the joining spaces alone and
+# every regex match ends at them, so each sentence's words come out as they would alone
+# (test_sentence_terms checks it on arbitrary text).
 _MARK = "qabotxsentencexbreak"  # ASCII, one word, no stopword; a text holding it is never joined
 _JOIN = f" {_MARK} "
 _BATCH = 500  # sentences per pass: measured faster than one pass over a whole task
