@@ -1,0 +1,97 @@
+"""Candidate spans: entities, trimmed noun phrases, "of" complements, qualifiers, lists, numbers."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval.candidates import MAX_TOKENS, extract
+from retrieval.nlp import pipeline
+
+
+@pytest.fixture(scope="module")
+def spans():
+    nlp = pipeline()
+
+    def parse(text: str) -> dict[str, str]:
+        """Each candidate's text and label, in the order `extract` gives them."""
+        doc = nlp(text)
+        return {doc[c.start : c.end].text: c.label for c in extract(doc)}
+
+    return parse
+
+
+def test_entities_come_first_with_their_labels(spans):
+    found = spans("Prices rose by 12 percent in 2019.")
+    assert list(found.items())[:2] == [("12 percent", "PERCENT"), ("2019", "DATE")]
+
+
+def test_noun_phrases_with_and_without_their_determiner(spans):
+    found = spans("The minister met the leaders of Turkey and Iran.")
+    assert found["The minister"] == found["minister"] == "NP"
+    assert found["the leaders"] == found["leaders"] == "NP"
+
+
+def test_noun_phrase_with_its_of_complement(spans):
+    found = spans("The minister met the leaders of Turkey and Iran.")
+    assert found["leaders of Turkey and Iran"] == "NP"
+    assert spans("The role of the president is limited.")["role of the president"] == "NP"
+
+
+def test_entity_with_a_leading_article_is_also_offered_trimmed(spans):
+    found = spans("It was a long meeting with the European Parliament.")
+    assert found["the European Parliament"] == found["European Parliament"] == "ORG"
+
+
+@pytest.mark.parametrize("text,qualified,number", [
+    ("At least 3,000 people attended the concert in Berlin.", "At least 3,000", "3,000"),
+    ("More than 1,000 workers lost their jobs.", "More than 1,000", "1,000"),
+])
+def test_qualifiers_stay_whole(spans, text, qualified, number):
+    found = spans(text)
+    assert found[qualified] == "CARDINAL"
+    assert not any(t.lower().startswith(("least", "than")) for t in found)
+    assert number not in found  # the bare number would drop the qualifier
+
+
+def test_a_list_is_one_candidate(spans):
+    found = spans("The plan was backed by Turkey, Saudi Arabia and possibly Qatar.")
+    assert found["Turkey, Saudi Arabia and possibly Qatar"] == "LIST"
+    assert found["Turkey"] == found["Saudi Arabia"] == found["Qatar"] == "GPE"
+
+
+def test_a_name_spacy_types_as_a_number_is_relabelled_name(spans):
+    found = spans("Hollande spoke to TF1.")
+    assert found["TF1"] == "NAME"
+    # Real numbers keep their label, written in digits or not.
+    assert spans("She bought 17 apples.")["17"] == "CARDINAL"
+    assert spans("Seven of the 10 sites were closed.")["Seven"] == "CARDINAL"
+
+
+def test_a_number_spacy_did_not_tag_is_num(spans):
+    assert spans("The vote was 5-4.")["4"] == "NUM"
+
+
+def test_phrases_of_the_verb_and_its_objects(spans):
+    found = spans("Prices rose by 12 percent in 2019.")
+    assert found["by 12 percent"] == found["in 2019"] == "PHRASE"
+
+
+def test_no_candidate_is_only_stopwords_or_punctuation(spans):
+    assert spans("It was what they had said to them, and so it was.") == {}
+
+
+def test_long_phrases_are_left_out(spans):
+    nlp = pipeline()
+    text = ("The report described the long and difficult negotiations between the two "
+            "neighbouring countries over the disputed border region near the river.")
+    doc = nlp(text)
+    cands = extract(doc)
+    assert cands and all(0 < c.end - c.start <= MAX_TOKENS for c in cands)
+    obj = next(t for t in doc if t.dep_ == "dobj")
+    assert obj.right_edge.i + 1 - obj.left_edge.i > MAX_TOKENS
+    assert (obj.left_edge.i, obj.right_edge.i + 1) not in {(c.start, c.end) for c in cands}
+
+
+def test_spans_are_distinct(spans):
+    doc = pipeline()("At least 3,000 people attended the concert in Berlin.")
+    offsets = [(c.start, c.end) for c in extract(doc)]
+    assert len(offsets) == len(set(offsets))
