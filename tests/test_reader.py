@@ -1,0 +1,216 @@
+"""The reader and its features: candidates scored by the shipped model on small sentences."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from retrieval.candidates import Candidate, extract
+from retrieval.features import (
+    MAX_PATH, SentenceView, coverage, features, mismatch, sentence_view, shape, token_terms,
+    tree_path,
+)
+from retrieval.nlp import pipeline
+from retrieval.question import Question, analyze
+from retrieval.reader import Model, featurize, load_model, read, signals
+from retrieval.tokenize import tokenize
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return pipeline()
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    return load_model()
+
+
+def setup(nlp, question: str, sentences: list[str], rare: dict[str, float] | None = None,
+          ) -> tuple[Question, list[tuple[int, SentenceView]]]:
+    """The question and its aligned sentences as the engine builds them; question terms
+    weigh 1 unless `rare` gives them a higher idf."""
+    q = analyze(question, nlp(question))
+    weights = {t: (rare or {}).get(t, 1.0) for t in q.terms}
+    docs = [nlp(s) for s in sentences]
+    terms = [token_terms(d) for d in docs]
+    covers = [coverage(set().union(*ts), weights) for ts in terms]
+    views = [
+        (i, sentence_view(
+            d, ts, frozenset(tokenize(s)), weights, prev_cover=0.0, next_cover=0.0,
+            missing=0.0, unseen=0.0, best_cover=max(covers), bm25_rel=1.0, rank=0,
+        ))
+        for i, (s, d, ts) in enumerate(zip(sentences, docs, terms))
+    ]
+    return q, views
+
+
+def span(view: SentenceView, text: str) -> Candidate:
+    """The candidate of `view` whose text is `text`."""
+    return next(c for c in extract(view.doc) if view.doc[c.start : c.end].text == text)
+
+
+# --- features.py -----------------------------------------------------------------------
+
+
+def test_coverage_is_the_idf_weighted_share_of_question_terms():
+    assert coverage({"b"}, {"a": 1.0, "b": 3.0}) == pytest.approx(0.75)
+    assert coverage({"a", "b", "x"}, {"a": 1.0, "b": 3.0}) == pytest.approx(1.0)
+    assert coverage({"a"}, {}) == 0.0
+
+
+def test_tree_path_counts_edges_and_names_relations(nlp):
+    _, [(_, view)] = setup(nlp, "Where was the journalist killed?",
+                           ["The journalist was killed in Moscow."])
+    moscow, killed, the = 5, 3, 0
+    assert view.doc[moscow].text == "Moscow" and view.doc[killed].text == "killed"
+    assert tree_path(view, moscow, killed) == (2, "pobj^prep|")
+    assert tree_path(view, killed, moscow) == (2, "|pobj^prep")
+    assert tree_path(view, moscow, moscow) == (0, "|")
+    assert tree_path(view, the, moscow) == (4, "long")
+
+
+def test_tree_path_between_two_parsed_sentences_is_none(nlp):
+    _, [(_, view)] = setup(nlp, "Who left?", ["He left early. She stayed at home."])
+    assert len(list(view.doc.sents)) == 2
+    she = next(t.i for t in view.doc if t.text == "She")
+    assert tree_path(view, 0, she) == (MAX_PATH, "none")
+
+
+def test_mismatch_names_negation_and_superlatives(nlp):
+    question = "Which company did not sign the largest deal with Acme?"
+    q, [(_, same), (_, other)] = setup(nlp, question, [
+        "Globex did not sign the largest deal with Acme.",
+        "Globex signed a deal with Initech.",
+    ])
+    assert mismatch(q, same) == {
+        "missing_names": 0.0, "negation_mismatch": 0.0, "superlative_missing": 0.0,
+    }
+    assert mismatch(q, other) == {
+        "missing_names": 1.0, "negation_mismatch": 1.0, "superlative_missing": 1.0,
+    }
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1990", "dddd"), ("3,000", "d"), ("TF1", "d"), ("Paris", "X"), ("the city", "x"),
+])
+def test_shape(text, expected):
+    assert shape(text) == expected
+
+
+def test_type_match_and_repeating_the_question(nlp):
+    q, [(_, view)] = setup(nlp, "When did the museum open?", ["The museum opened on May 4, 1990."])
+    date = features(q, view, span(view, "May 4, 1990"))
+    museum = features(q, view, span(view, "The museum"))
+    assert date["type_match"] == 1.0 and museum["type_match"] == 0.0
+    assert date["q_overlap"] == 0.0 and museum["q_overlap_all"] == 1.0
+    assert date["near"] == 1.0  # "opened" is next to it
+
+
+def test_role_match_feature(nlp):
+    q, [(_, view)] = setup(nlp, "Who will meet Putin?",
+                           ["Kerry, who will meet Putin later, told Lavrov about the plan."])
+    assert q.slot == ("meet", "subj")
+    kerry = features(q, view, span(view, "Kerry"))
+    lavrov = features(q, view, span(view, "Lavrov"))
+    assert (kerry["role_match"], kerry["role_attached"]) == (1.0, 1.0)
+    assert (lavrov["role_match"], lavrov["role_attached"]) == (0.0, 0.0)
+
+
+def test_a_number_counting_the_focus_noun(nlp):
+    q, [(_, view)] = setup(nlp, "How many civilians were killed?",
+                           ["The strikes killed 40 civilians and 12 soldiers."])
+    civilians = features(q, view, span(view, "40"))
+    soldiers = features(q, view, span(view, "12"))
+    assert civilians["focus_governs"] == 1.0 and soldiers["focus_governs"] == 0.0
+    assert civilians["focus_near"] == 1.0
+
+
+# --- reader.py --------------------------------------------------------------------------
+
+
+def test_featurize_yields_every_candidate_of_every_sentence(nlp):
+    q, views = setup(nlp, "When did the museum open?",
+                     ["The museum opened on May 4, 1990.", "It closed in 2001."])
+    rows = list(featurize(q, views))
+    assert len(rows) == sum(len(extract(v.doc)) for _, v in views)
+    assert {sent for sent, *_ in rows} == {0, 1}
+    assert all(f["bias"] == 1.0 for *_, f in rows)
+
+
+def test_read_gives_spans_best_first(nlp, model):
+    q, views = setup(nlp, "When did the museum open?",
+                     ["The museum opened on May 4, 1990.", "It closed in 2001."])
+    cands = read(q, views, model)
+    assert [c.score for c in cands] == sorted((c.score for c in cands), reverse=True)
+    for c in cands:
+        view = dict(views)[c.sentence]
+        assert c.view is view and c.text == view.doc[c.start : c.end].text
+    assert cands[0].text == "May 4, 1990" and cands[0].label == "DATE"
+
+
+def test_typed_candidate_near_rare_question_terms_beats_one_far_away(nlp, model):
+    q, views = setup(
+        nlp, "Who inspected the lighthouse?",
+        ["Anna Berg visited the harbour on Monday, and later that week Tom Hale inspected "
+         "the lighthouse."],
+        rare={"lighthous": 6.0, "inspect": 3.0},
+    )
+    top = read(q, views, model)
+    persons = [c.text for c in top if c.label == "PERSON"]
+    assert persons == ["Tom Hale", "Anna Berg"]
+    assert top[0].text == "Tom Hale"
+
+
+def test_a_candidate_repeating_the_question_is_not_the_answer(nlp, model):
+    q, views = setup(nlp, "Who founded the Acme company?",
+                     ["The Acme company was founded by Maria Lopez in 1950."])
+    cands = read(q, views, model)
+    assert cands[0].text == "Maria Lopez"
+    acme = [c.score for c in cands if "Acme" in c.text]
+    assert acme and max(acme) < cands[0].score
+
+
+def test_the_sentence_that_matches_the_question_wins(nlp, model):
+    q, views = setup(nlp, "How many people attended the concert?", [
+        "The city has 80,000 residents.",
+        "At least 3,000 people attended the concert in Berlin.",
+    ])
+    best = read(q, views, model)[0]
+    assert (best.text, best.sentence) == ("At least 3,000", 1)
+
+
+def test_the_asked_subject_ranks_above_other_people(nlp, model):
+    q, views = setup(nlp, "Who will meet Putin?",
+                     ["Kerry, who will meet Putin later, told Lavrov about the plan."])
+    ranked = [c.text for c in read(q, views, model) if c.label == "PERSON"]
+    assert ranked.index("Kerry") < ranked.index("Lavrov") < ranked.index("Putin")
+
+
+def test_model_score_is_a_weighted_sum_of_known_features():
+    m = Model({"a": 2.0, "b": -1.0}, {"bias": 0.0})
+    assert m.score({"a": 1.5, "b": 2.0, "unknown": 100.0}) == pytest.approx(1.0)
+    assert m.score({}) == 0.0
+
+
+def test_confidence_is_a_bounded_logistic():
+    m = Model({}, {"bias": -1.0, "score": 2.0})
+    assert m.confidence({"score": 0.5}) == pytest.approx(0.5)
+    assert m.confidence({"score": 1.0}) == pytest.approx(1 / (1 + math.exp(-1.0)))
+    assert 0.999 < m.confidence({"score": 1e9}) < 1.0  # clamped, no overflow
+    assert 0.0 < m.confidence({"score": -1e9}) < 0.001
+
+
+def test_signals_are_what_the_shipped_calibration_knows(nlp, model):
+    q, [(_, view)] = setup(nlp, "When did the museum open?", ["The museum opened on May 4, 1990."])
+    sig = signals(q, view, 1.0, 12.0, 40.0)
+    assert sig["margin"] == 5.0  # capped
+    assert sig["score"] == 12.0 and sig["cover"] == view.cover
+    assert set(sig) <= set(model.calibration)  # else confidence() raises KeyError
+
+
+def test_shipped_confidence_grows_with_score_and_margin(nlp, model):
+    q, [(_, view)] = setup(nlp, "When did the museum open?", ["The museum opened on May 4, 1990."])
+    low = model.confidence(signals(q, view, 1.0, 5.0, 0.1))
+    assert low < model.confidence(signals(q, view, 1.0, 15.0, 0.1))
+    assert low < model.confidence(signals(q, view, 1.0, 5.0, 3.0))
