@@ -79,7 +79,7 @@ def test_no_candidate_is_only_stopwords_or_punctuation(spans):
     assert spans("It was what they had said to them, and so it was.") == {}
 
 
-def test_long_phrases_are_left_out(spans):
+def test_long_phrases_are_left_out():
     nlp = pipeline()
     text = ("The report described the long and difficult negotiations between the two "
             "neighbouring countries over the disputed border region near the river.")
@@ -91,7 +91,7 @@ def test_long_phrases_are_left_out(spans):
     assert (obj.left_edge.i, obj.right_edge.i + 1) not in {(c.start, c.end) for c in cands}
 
 
-def test_spans_are_distinct(spans):
+def test_spans_are_distinct():
     doc = pipeline()("At least 3,000 people attended the concert in Berlin.")
     offsets = [(c.start, c.end) for c in extract(doc)]
     assert len(offsets) == len(set(offsets))
