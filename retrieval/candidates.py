@@ -7,6 +7,7 @@ from spacy.tokens import Doc, Span
 
 MAX_TOKENS = 12
 _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
+_NUMERIC = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"}
 _PHRASE_DEPS = {"pobj", "dobj", "attr", "appos", "nsubj", "nsubjpass", "oprd", "acomp", "npadvmod"}
 
 
@@ -33,6 +34,15 @@ def _trim(span: Span) -> tuple[int, int]:
     return start, end
 
 
+def _label(ent: Span) -> str:
+    """The entity's label, with names like "TF1" or "G20" that spaCy types as numbers fixed."""
+    if ent.label_ in _NUMERIC and not any(t.like_num for t in ent) and any(
+        ch.isdigit() for ch in ent.text
+    ) and any(ch.isalpha() for ch in ent.text):
+        return "NAME"
+    return ent.label_
+
+
 def extract(doc: Doc) -> list[Candidate]:
     """Every distinct candidate span of the sentence, entities first."""
     found: dict[tuple[int, int], str] = {}
@@ -43,8 +53,9 @@ def extract(doc: Doc) -> list[Candidate]:
                 found[(start, end)] = label
 
     for ent in doc.ents:
-        add(ent.start, ent.end, ent.label_)
-        add(*_trim(ent), ent.label_)
+        label = _label(ent)
+        add(ent.start, ent.end, label)
+        add(*_trim(ent), label)
     for chunk in doc.noun_chunks:
         add(chunk.start, chunk.end, "NP")
         add(*_trim(chunk), "NP")

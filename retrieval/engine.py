@@ -187,6 +187,7 @@ class Engine:
                 d, ts, window, weights, missing=self.missing(window, weights), unseen=unseen,
                 prev_cover=self.neighbour_cover(i, -1, weights),
                 next_cover=self.neighbour_cover(i, 1, weights),
+                next_opening=self.next_opening(i),
                 best_cover=max(covers), bm25_rel=s / best, rank=r,
             ))
             for r, ((i, s), d, ts, window) in enumerate(zip(top, docs, terms, windows))
@@ -207,6 +208,13 @@ class Engine:
         if not 0 <= j < len(self.sentences) or self.sentences[j].doc != self.sentences[i].doc:
             return 0.0
         return coverage(set(tokenize(self.sentences[j].text)), weights)
+
+    def next_opening(self, i: int) -> tuple[str, ...]:
+        """The first words of the next sentence in the same document, lowercase."""
+        j = i + 1
+        if j >= len(self.sentences) or self.sentences[j].doc != self.sentences[i].doc:
+            return ()
+        return tuple(self.sentences[j].text[:60].lower().split()[:2])
 
     def window_terms(self, i: int) -> set[str]:
         """Terms of a sentence's window: its document's title, itself and its neighbours."""

@@ -8,8 +8,13 @@ from spacy.tokens import Doc
 
 from retrieval.candidates import Candidate
 from retrieval.question import Question
+from retrieval.roles import matches
 from retrieval.tokenize import tokenize
 
+# The next sentence opens by referring back ("The city has ...", "He said ..."): the
+# thing it talks about may be named in this sentence.
+_ANAPHORS = frozenset("the this that these those he she it they his her its their".split())
+_GOVERNED_DEPS = frozenset({"compound", "appos", "pobj", "prep", "nummod", "poss", "nmod", "amod"})
 _ROOT_DEPS = ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "compound", "attr", "conj", "npadvmod")
 MAX_PATH = 8
 
@@ -34,6 +39,7 @@ class SentenceView:
     best_cover: float  # the highest `cover` among the sentences read
     bm25_rel: float  # passage score / best passage score
     rank: int
+    next_opening: tuple[str, ...] = ()  # first words of the next sentence, lowercase
 
     @property
     def matched(self) -> list[int]:
@@ -53,7 +59,7 @@ def token_terms(doc: Doc) -> tuple[frozenset[str], ...]:
 
 def sentence_view(
     doc: Doc, terms: tuple[frozenset[str], ...], window: frozenset[str],
-    weights: dict[str, float], **context: float,
+    weights: dict[str, float], next_opening: tuple[str, ...] = (), **context: float,
 ) -> SentenceView:
     """Pre-compute the question-sentence alignment once per sentence.
 
@@ -66,7 +72,7 @@ def sentence_view(
         doc, terms, weight, paths, cover, coverage(set(window), weights), context["prev_cover"],
         context["next_cover"], context["missing"], context["unseen"], window,
         frozenset(t.lower_ for t in doc), any(t.dep_ == "neg" for t in doc),
-        context["best_cover"], context["bm25_rel"], int(context["rank"]),
+        context["best_cover"], context["bm25_rel"], int(context["rank"]), next_opening,
     )
 
 
@@ -191,7 +197,38 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
             f[f"kind={q.kind}|focus_in_cand"] = f["focus_in_cand"]
             if q.kind != "thing":
                 f[f"focus={q.focus}|shape={cshape}"] = 1.0
+            f["focus_governs"] = float(_governed_by(view, root.i, fstem[0]))
+            f["anaphor_focus"] = float(
+                len(view.next_opening) > 1 and view.next_opening[0] in _ANAPHORS
+                and fstem[0] in tokenize(view.next_opening[1])
+            )
+    if view.next_opening and view.next_opening[0] in _ANAPHORS:
+        f["anaphor_next"] = view.next_cover
+    if q.slot:
+        exact, attached = matches(doc, root.i, q.slot)
+        f["role_match"] = float(exact)
+        f["role_attached"] = float(attached)
+        f[f"wh={q.wh}|role_match"] = float(exact)
     if q.focus_mods:
         f["focus_mod_left"] = float(bool(left & q.focus_mods))
         f["focus_mod_in"] = float(bool(cand_terms & q.focus_mods))
+        # "German Chancellor Angela Merkel" for "which German leader": in its own phrase.
+        own = set().union(*view.terms[root.left_edge.i : s]) if root.left_edge.i < s else set()
+        f["focus_mod_np"] = float(bool(own & q.focus_mods))
     return f
+
+
+def _governed_by(view: SentenceView, i: int, stem: str) -> bool:
+    """Whether token i names or counts a word of `stem` two or fewer edges above it.
+
+    "TF1 television channel", "the town of Niles", "322 civilians" for the focus noun.
+    """
+    doc = view.doc
+    tok = doc[i]
+    for _ in range(2):
+        if tok.dep_ not in _GOVERNED_DEPS or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if stem in view.terms[tok.i]:
+            return True
+    return False

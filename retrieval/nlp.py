@@ -15,8 +15,8 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """The English pipeline without the lemmatizer (stems come from the tokenizer)."""
-    return spacy.load(MODEL, disable=["lemmatizer"])
+    """The English pipeline; its lemmas ("spoke" -> "speak") let the reader match roles."""
+    return spacy.load(MODEL)
 
 
 class ParseCache:

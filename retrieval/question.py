@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from retrieval.roles import asked
 from retrieval.tokenize import tokenize
 
 # Answer kinds the reader knows; each maps to the spaCy entity labels that fit it.
@@ -15,12 +16,12 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "number": frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),
     "money": frozenset({"MONEY", "CARDINAL"}),
     "percent": frozenset({"PERCENT", "CARDINAL"}),
-    "org": frozenset({"ORG", "NORP", "GPE"}),
+    "org": frozenset({"ORG", "NORP", "GPE", "NAME"}),  # NAME: "TF1", "G20" (candidates.py)
     "duration": frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL"}),
     "language": frozenset({"LANGUAGE", "NORP"}),
     "group": frozenset({"NORP", "ORG"}),
-    "event": frozenset({"EVENT", "DATE"}),
-    "work": frozenset({"WORK_OF_ART", "PRODUCT", "LAW", "EVENT"}),
+    "event": frozenset({"EVENT", "DATE", "NAME"}),
+    "work": frozenset({"WORK_OF_ART", "PRODUCT", "LAW", "EVENT", "NAME"}),
     "thing": frozenset(),
 }
 
@@ -73,6 +74,7 @@ class Question:
     negated: bool = False  # "... did NOT ..."
     superlatives: frozenset[str] = frozenset()  # "least", "largest": words a swap would change
     plural: bool = False  # the focus is plural ("which countries"): a list may be the answer
+    slot: tuple[str, str] | None = None  # the word and role asked for: ("meet", "subj")
 
     @property
     def labels(self) -> frozenset[str]:
@@ -100,6 +102,19 @@ def _focus(doc: Doc, wh_index: int) -> Token | None:
         if tok.dep_ in ("attr", "nsubj", "nsubjpass") and tok.pos_ == "NOUN" and tok.i != wh_index:
             return _named(tok)
     return None
+
+
+def _counted(doc: Doc, wh_index: int) -> Token | None:
+    """The noun "how many/much" counts ("how many Syrian civilians" -> civilians)."""
+    if doc[wh_index + 1].lower_ not in ("many", "much"):
+        return None
+    nouns = []
+    for tok in doc[wh_index + 2 :]:
+        if tok.pos_ not in ("ADJ", "NOUN", "PROPN"):
+            break
+        nouns.append(tok)
+    nouns = [t for t in nouns if t.pos_ in ("NOUN", "PROPN")]
+    return nouns[-1] if nouns else None
 
 
 _GENERIC = frozenset("name type kind sort form title term".split())
@@ -140,6 +155,7 @@ def analyze(text: str, doc: Doc) -> Question:
     wh_index = next((i for i, w in enumerate(lower) if w in WH_WORDS), -1)
     wh = lower[wh_index] if wh_index >= 0 else ""
     focus = None
+    slot_token = doc[wh_index] if wh_index >= 0 else None
     plural = False
     mods: frozenset[str] = frozenset()
     kind = "thing"
@@ -151,10 +167,14 @@ def analyze(text: str, doc: Doc) -> Question:
         kind = "place"
     elif wh == "how" and wh_index + 1 < len(lower):
         kind = _HOW_KINDS.get(lower[wh_index + 1], "thing")
+        counted = _counted(doc, wh_index)
+        if counted is not None:  # "how many civilians": the number counts civilians
+            focus, slot_token = _singular(counted.text.lower()), counted
+            mods = _modifiers(counted, wh_index + 1)
     elif wh in ("which", "what") or wh_index < 0:
         token = _focus(doc, max(wh_index, 0))
         if token is not None:
-            focus = _singular(token.text.lower())
+            focus, slot_token = _singular(token.text.lower()), token
             kind = FOCUS_KINDS.get(focus, "thing")
             mods = _modifiers(token, max(wh_index, 0))
             plural = token.tag_ in ("NNS", "NNPS")
@@ -164,5 +184,6 @@ def analyze(text: str, doc: Doc) -> Question:
     supers = frozenset(tok.lower_ for tok in doc if tok.tag_ in ("JJS", "RBS"))
     negated = any(tok.dep_ == "neg" for tok in doc)
     return Question(
-        text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural
+        text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
+        asked(doc, slot_token) if slot_token is not None else None,
     )
