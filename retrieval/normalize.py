@@ -16,6 +16,9 @@ _FILLER = frozenset(
     "a an the more than over at least about some around nearly almost roughly approximately "
     "up to on in of".split()
 )
+# Words that make a different place of a name ("South Sudan", "New York"), never a first name.
+_PLACE_WORDS = frozenset("north south east west northern southern eastern western new upper lower "
+                         "central greater great little saint st".split())
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -44,9 +47,12 @@ def same_answer(a: str, b: str) -> bool:
         return False
     short, long_ = sorted((ka, kb), key=len)
     names = a[:1].isupper() and b[:1].isupper()
-    if names and long_[-len(short) :] == short and len(short[-1]) > 2:
+    extra = long_[: len(long_) - len(short)]
+    if names and long_[-len(short) :] == short and len(short[-1]) > 2 and not _PLACE_WORDS & set(extra):
         return True  # surname alone, or a title before the name
     ja, jb = " ".join(ka), " ".join(kb)
-    if len(ka) != len(kb) or ja[0] != jb[0] or abs(len(ja) - len(jb)) > 2:
+    # Transliterations differ in a letter or two at most ("Sergei"/"Sergey"), and so do
+    # different names ("Austria"/"Australia"): the lengths must agree within one.
+    if len(ka) != len(kb) or ja[0] != jb[0] or abs(len(ja) - len(jb)) > 1:
         return False
     return SequenceMatcher(None, ja, jb).ratio() >= 0.85

@@ -131,12 +131,21 @@ def _named(noun: Token) -> Token:
     return noun
 
 
+def _phrase_head(noun: Token) -> Token:
+    """The generic noun "the name of X" hangs from, which holds X's place in the question."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lower_ in _GENERIC:
+        return prep.head
+    return noun
+
+
 def _modifiers(focus: Token, wh_index: int) -> frozenset[str]:
     """Terms of the words that narrow the focus noun down ("rebel-held area near Damascus")."""
     doc = focus.doc
     words = [
         t.text for t in [*doc[wh_index + 1 : focus.i], *focus.subtree]
         if t.i != focus.i and t.dep_ not in ("det", "punct") and t.tag_ not in ("WDT", "WP")
+        and t.lower_ not in _GENERIC
     ]
     return frozenset(tokenize(" ".join(words)))
 
@@ -171,10 +180,10 @@ def analyze(text: str, doc: Doc) -> Question:
         if counted is not None:  # "how many civilians": the number counts civilians
             focus, slot_token = _singular(counted.text.lower()), counted
             mods = _modifiers(counted, wh_index + 1)
-    elif wh in ("which", "what") or wh_index < 0:
+    elif (wh in ("which", "what") or wh_index < 0) and len(doc):
         token = _focus(doc, max(wh_index, 0))
         if token is not None:
-            focus, slot_token = _singular(token.text.lower()), token
+            focus, slot_token = _singular(token.text.lower()), _phrase_head(token)
             kind = FOCUS_KINDS.get(focus, "thing")
             mods = _modifiers(token, max(wh_index, 0))
             plural = token.tag_ in ("NNS", "NNPS")

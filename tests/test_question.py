@@ -100,15 +100,10 @@ def test_terms_and_labels(ask):
     assert "NAME" in ask("Which channel aired the debate?").labels  # "TF1" (candidates.py)
 
 
-@pytest.mark.xfail(strict=True, reason="looking through a generic noun ('kind of company') "
-                   "keeps the slot of the pobj, ('kind', 'prep:of'), not the slot the phrase "
-                   "fills in the question")
 def test_generic_noun_phrase_keeps_its_slot(ask):
     assert ask("What kind of company makes the engines?").slot == ("make", "subj")
 
 
-@pytest.mark.xfail(strict=True, reason="_modifiers counts the generic noun between the wh-word "
-                   "and the focus ('name', 'kind') as a modifier of the focus")
 def test_generic_noun_is_not_a_focus_modifier(ask):
     assert "kind" not in ask("What kind of company makes the engines?").focus_mods
     assert "name" not in ask("What is the name of the river that flows through Paris?").focus_mods
