@@ -187,7 +187,7 @@ class Engine:
                 d, ts, window, weights, missing=self.missing(window, weights), unseen=unseen,
                 prev_cover=self.neighbour_cover(i, -1, weights),
                 next_cover=self.neighbour_cover(i, 1, weights),
-                next_opening=self.next_opening(i),
+                next_opening=self.next_opening(i), question=q.terms,
                 best_cover=max(covers), bm25_rel=s / best, rank=r,
             ))
             for r, ((i, s), d, ts, window) in enumerate(zip(top, docs, terms, windows))

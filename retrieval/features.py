@@ -40,6 +40,7 @@ class SentenceView:
     bm25_rel: float  # passage score / best passage score
     rank: int
     next_opening: tuple[str, ...] = ()  # first words of the next sentence, lowercase
+    bigrams: float = 0.0  # share of the question's adjacent term pairs the sentence has
 
     @property
     def matched(self) -> list[int]:
@@ -59,7 +60,8 @@ def token_terms(doc: Doc) -> tuple[frozenset[str], ...]:
 
 def sentence_view(
     doc: Doc, terms: tuple[frozenset[str], ...], window: frozenset[str],
-    weights: dict[str, float], next_opening: tuple[str, ...] = (), **context: float,
+    weights: dict[str, float], next_opening: tuple[str, ...] = (),
+    question: tuple[str, ...] = (), **context: float,
 ) -> SentenceView:
     """Pre-compute the question-sentence alignment once per sentence.
 
@@ -73,7 +75,22 @@ def sentence_view(
         context["next_cover"], context["missing"], context["unseen"], window,
         frozenset(t.lower_ for t in doc), any(t.dep_ == "neg" for t in doc),
         context["best_cover"], context["bm25_rel"], int(context["rank"]), next_opening,
+        bigram_cover(question, terms),
     )
+
+
+def bigram_cover(question: tuple[str, ...], terms: tuple[frozenset[str], ...]) -> float:
+    """The share of the question's adjacent term pairs that are adjacent in the sentence too.
+
+    A phrase of the question found whole ("Super Bowl", "market place") is stronger
+    evidence than its words scattered over the sentence.
+    """
+    wanted = set(zip(question, question[1:]))
+    if not wanted:
+        return 0.0
+    seq = [ts for ts in terms if ts]
+    found = {(a, b) for x, y in zip(seq, seq[1:]) for a in x for b in y}
+    return len(wanted & found) / len(wanted)
 
 
 def mismatch(q: Question, view: SentenceView) -> dict[str, float]:
@@ -168,6 +185,7 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         "prev_cover": view.prev_cover,
         "next_cover": view.next_cover,
         "next_better": max(0.0, view.next_cover - view.cover),
+        "bigrams": view.bigrams,
         **mismatch(q, view),
         "path": path / MAX_PATH,
         "path1": float(path <= 1),
