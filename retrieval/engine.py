@@ -35,7 +35,7 @@ class EngineConfig:
     top_k: int = 5  # passages attached to an answer
     read_k: int = 12  # sentences the reader parses for candidates
     support_k: int = 40  # passages searched for corroborating sources
-    threshold: float = 0.15  # abstain below this confidence (chosen on the shared dev sets)
+    threshold: float = 0.2  # abstain below this confidence (chosen on the dev and check sets)
     backend: str = "sparse"  # or "rank-bm25", the reference implementation
     context: int = 1  # neighbouring sentences indexed with each sentence
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from retrieval.candidates import Candidate
+from retrieval.normalize import MONTHS, answer_key
 from retrieval.question import Question
 from retrieval.roles import matches
 from retrieval.tokenize import tokenize
@@ -205,6 +206,12 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         "in_quotes": float(doc[0].text in ('"', "“")),
         "verb_head_match": float(bool(view.terms[root.head.i] & qterms) and root.head.i != root.i),
     }
+    # "US Secretary of State John Kerry", "John Kerry, the US Secretary of State": the
+    # question's words inside the candidate's own phrase, not just near it.
+    phrase = list(range(root.left_edge.i, s)) + [
+        i for c in root.children if c.dep_ == "appos" for i in range(c.left_edge.i, c.right_edge.i + 1)
+    ]
+    f["phrase_cover"] = sum(view.weight[i] for i in phrase) / total
     if q.focus:
         fstem = tokenize(q.focus)
         if fstem:
@@ -227,6 +234,8 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         f["role_match"] = float(exact)
         f["role_attached"] = float(attached)
         f[f"wh={q.wh}|role_match"] = float(exact)
+    if q.kind == "date" and q.focus in ("year", "month", "day"):
+        f["date_form_match"] = float(date_form(span.text) == q.focus)
     if q.focus_mods:
         f["focus_mod_left"] = float(bool(left & q.focus_mods))
         f["focus_mod_in"] = float(bool(cand_terms & q.focus_mods))
@@ -250,3 +259,22 @@ def _governed_by(view: SentenceView, i: int, stem: str) -> bool:
         if stem in view.terms[tok.i]:
             return True
     return False
+
+
+_MONTHS = frozenset(MONTHS) | frozenset(MONTHS.values()) | {"may"}
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def date_form(text: str) -> str | None:
+    """What a date names: a "year" (2011), a "month" (February), a "day" (Wednesday), else None.
+
+    "Which month ...?" wants February, not January 25.
+    """
+    words = answer_key(text)
+    if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4:
+        return "year"
+    if any(w in _WEEKDAYS for w in words):
+        return "day"
+    if any(w in _MONTHS for w in words) and not any(w.isdigit() and len(w) <= 2 for w in words):
+        return "month"
+    return None

@@ -48,7 +48,7 @@ FOCUS_KINDS: dict[str, str] = {
     ),
     **dict.fromkeys("language tongue".split(), "language"),
     **dict.fromkeys("nationality religion ethnicity".split(), "group"),
-    **dict.fromkeys("number amount percentage population".split(), "number"),
+    **dict.fromkeys("number amount percentage population toll total tally count".split(), "number"),
     **dict.fromkeys("war battle event".split(), "event"),
 }
 

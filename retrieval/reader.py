@@ -32,6 +32,17 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+# Which way each signal may move the confidence (+1 up, -1 down). Fitting with these signs
+# keeps the calibration sensible beyond its training data: SQuAD 2.0's unanswerable
+# questions reuse their paragraph's words, so unconstrained it learns that a missing
+# question word makes an answer *more* likely right.
+SIGNAL_SIGNS = {
+    "score": 1, "margin": 1, "cover": 1, "window_cover": 1, "type_match": 1,
+    "missing": -1, "unseen": -1, "missing_names": -1, "negation_mismatch": -1,
+    "superlative_missing": -1,
+}
+
+
 def signals(
     q: Question, view: SentenceView, type_match: float, score: float, margin: float
 ) -> dict[str, float]:
@@ -66,10 +77,13 @@ class Scored:
 def featurize(
     q: Question, views: list[tuple[int, SentenceView]]
 ) -> Iterator[tuple[int, SentenceView, Candidate, dict[str, float]]]:
-    """Every candidate of the given sentences with its features."""
+    """Every candidate of the given sentences with its features, except those that merely
+    repeat the question ("the city" for "which city ...")."""
     for sent_id, view in views:
         for cand in extract(view.doc):
-            yield sent_id, view, cand, features(q, view, cand)
+            f = features(q, view, cand)
+            if not f["q_overlap_all"]:
+                yield sent_id, view, cand, f
 
 
 def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> list[Scored]:

@@ -5,13 +5,16 @@
 Candidates come from the engine's own retrieval on the SQuAD dev corpus, so training sees
 what the reader sees. The ranker is a listwise softmax over each question's candidates
 (L2-regularised); the calibration is a logistic regression of "the best candidate is
-right" on the reader's signals, with unanswerable SQuAD 2.0 questions and questions asked
-of the corpus without their article as negatives. Deterministic: same data, same weights.
+right" on the reader's signals, with unanswerable SQuAD 2.0 questions, questions asked
+of the corpus without their article, and questions with their key word swapped as
+negatives. Deterministic: same data, same weights.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from retrieval.engine import clean_question
 from retrieval.evaluate import is_correct, score_tokens
 from retrieval.features import SentenceView
 from retrieval.question import Question
-from retrieval.reader import WEIGHTS, featurize, signals
+from retrieval.reader import SIGNAL_SIGNS, WEIGHTS, featurize, signals
 from retrieval.tokenize import tokenize
 
 L2 = 1.0
@@ -113,7 +116,8 @@ def best_of(ex: Example, w: dict[str, float]) -> tuple[int, float, float]:
 
 
 def fit_calibration(exs: list[Example], w: dict[str, float]) -> dict[str, float]:
-    """Logistic regression of 'the best candidate is correct' on the reader's signals."""
+    """Logistic regression of 'the best candidate is correct' on the reader's signals,
+    each weight held to its sign in SIGNAL_SIGNS."""
     X, y = [], []
     for ex in exs:
         i, s, margin = best_of(ex, w)
@@ -130,7 +134,8 @@ def fit_calibration(exs: list[Example], w: dict[str, float]) -> dict[str, float]
         value = -float(np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))) + 1e-3 * float(c @ c)
         return value, X.T @ (p - y) + 2e-3 * c
 
-    c = optimize.minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x
+    bounds = [(None, None)] + [(0, None) if SIGNAL_SIGNS[n] > 0 else (None, 0) for n in names[1:]]
+    c = optimize.minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", bounds=bounds).x
     return dict(zip(names, c))
 
 
@@ -158,6 +163,40 @@ def out_of_corpus(corpus: Path, rows: list[dict], per_article: int) -> list[Exam
         asked = [r for r in rows if doc.source in (r.get("sources") or [])][:per_article]
         out.extend(examples(others, [{**r, "answers": []} for r in asked]))
     return out
+
+
+def near_misses(engine: Engine, rows: list[dict], per_article: int) -> list[Example]:
+    """Questions whose key word is swapped for a rare word of another article: the passage
+    that matches the rest of the question does not answer them, as when a user asks for a
+    detail the corpus never states ("In which hotel did they meet?").
+    """
+    words_of: dict[str, set[str]] = {}
+    for doc in engine.documents:
+        words_of[doc.source] = set(re.findall(r"[A-Za-z][a-z]{4,}", doc.text))
+    rng = random.Random(0)
+    out = []
+    for art in sorted(words_of):
+        pool = sorted(
+            w for other, ws in words_of.items() if other != art for w in ws
+            if w not in words_of[art] and _rare(engine, w)
+        )
+        asked = [r for r in rows if art in (r.get("sources") or [])][-per_article:]
+        for row in asked:
+            key = max(re.findall(r"[A-Za-z][\w'-]*", row["question"]), key=lambda w: _idf(engine, w))
+            same_case = [w for w in pool if w[0].isupper() == key[0].isupper()] or pool
+            question = re.sub(rf"\b{re.escape(key)}\b", rng.choice(same_case), row["question"], count=1)
+            out.append({"question": question, "answers": [], "sources": [art]})
+    return examples(engine, out)
+
+
+def _idf(engine: Engine, word: str) -> float:
+    terms = [t for t in tokenize(word) if t in engine.idf]
+    return engine.idf[terms[0]] if terms else 0.0
+
+
+def _rare(engine: Engine, word: str) -> bool:
+    terms = [t for t in tokenize(word) if t in engine.idf]
+    return bool(terms) and engine.idf[terms[0]] >= engine.unseen_idf - 2.0
 
 
 def frequent_features(exs: list[Example], min_questions: int = 25) -> list[str]:
@@ -195,7 +234,8 @@ def main() -> None:
     em, ok = top1(v1, w)
     print(f"train top-1 EM {em:.3f} correct {ok:.3f} on {len(v1)} questions")
     ooc = out_of_corpus(squad / "corpus", read_jsonl(squad / "questions.jsonl"), 40)
-    calibration = fit_calibration(v1 + v2 + ooc, w)
+    near = near_misses(engine, read_jsonl(squad / "questions.jsonl"), 40)
+    calibration = fit_calibration(v1 + v2 + ooc + near, w)
     weights = {n: round(float(v), 5) for n, v in w.items() if abs(v) > 1e-6}
     model = {"weights": weights, "calibration": {k: round(float(v), 5) for k, v in calibration.items()}}
     WEIGHTS.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -129,11 +129,14 @@ def test_a_number_counting_the_focus_noun(nlp):
 # --- reader.py --------------------------------------------------------------------------
 
 
-def test_featurize_yields_every_candidate_of_every_sentence(nlp):
+def test_featurize_yields_every_candidate_that_does_not_repeat_the_question(nlp):
     q, views = setup(nlp, "When did the museum open?",
                      ["The museum opened on May 4, 1990.", "It closed in 2001."])
     rows = list(featurize(q, views))
-    assert len(rows) == sum(len(extract(v.doc)) for _, v in views)
+    texts = {v.doc[c.start : c.end].text for _, v, c, _ in rows}
+    every = {v.doc[c.start : c.end].text for _, v in views for c in extract(v.doc)}
+    assert texts == every - {"The museum", "museum"}
+    assert {"May 4, 1990", "2001"} <= texts
     assert {sent for sent, *_ in rows} == {0, 1}
     assert all(f["bias"] == 1.0 for *_, f in rows)
 
@@ -167,8 +170,7 @@ def test_a_candidate_repeating_the_question_is_not_the_answer(nlp, model):
                      ["The Acme company was founded by Maria Lopez in 1950."])
     cands = read(q, views, model)
     assert cands[0].text == "Maria Lopez"
-    acme = [c.score for c in cands if "Acme" in c.text]
-    assert acme and max(acme) < cands[0].score
+    assert not [c for c in cands if c.text in ("Acme", "The Acme company", "Acme company")]
 
 
 def test_the_sentence_that_matches_the_question_wins(nlp, model):
@@ -184,7 +186,8 @@ def test_the_asked_subject_ranks_above_other_people(nlp, model):
     q, views = setup(nlp, "Who will meet Putin?",
                      ["Kerry, who will meet Putin later, told Lavrov about the plan."])
     ranked = [c.text for c in read(q, views, model) if c.label == "PERSON"]
-    assert ranked.index("Kerry") < ranked.index("Lavrov") < ranked.index("Putin")
+    assert ranked.index("Kerry") < ranked.index("Lavrov")
+    assert "Putin" not in ranked  # named in the question
 
 
 def test_model_score_is_a_weighted_sum_of_known_features():
