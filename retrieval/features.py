@@ -15,7 +15,8 @@ from retrieval.tokenize import tokenize
 # The next sentence opens by referring back ("The city has ...", "He said ..."): the
 # thing it talks about may be named in this sentence.
 _ANAPHORS = frozenset("the this that these those he she it they his her its their".split())
-_GOVERNED_DEPS = frozenset({"compound", "appos", "pobj", "prep", "nummod", "poss", "nmod", "amod"})
+# An owner ("France's channel") or a describing word ("French channel") does not name it.
+_GOVERNED_DEPS = frozenset({"compound", "appos", "pobj", "prep", "nummod"})
 _ROOT_DEPS = ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "compound", "attr", "conj", "npadvmod")
 MAX_PATH = 8
 
