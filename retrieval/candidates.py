@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from retrieval.parsed import Tokens, tokens
+
 MAX_TOKENS = 12
 _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
 _NUMERIC = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"}
@@ -20,16 +22,15 @@ class Candidate:
     label: str  # a spaCy entity label, or NP / NUM / PHRASE / LIST
 
 
-def _trim(span: Span) -> tuple[int, int]:
+def _trim(tk: Tokens, start: int, end: int) -> tuple[int, int]:
     """Drop leading determiners and trailing punctuation: "the talks," -> "talks"."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].tag_ in _DROP_LEADING or doc[start].is_punct):
+    first = start
+    while start < end and (tk.tag[start] in _DROP_LEADING or tk.punct[start]):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
+    while end > start and (tk.punct[end - 1] or tk.tag[end - 1] == "POS"):
         end -= 1
     # Keep a qualifier whole: "at least 3,000", never "least 3,000".
-    if start > span.start and start < end and doc[start].lower_ in ("least", "most"):
+    if start > first and start < end and tk.lower[start] in ("least", "most"):
         start -= 1
     return start, end
 
@@ -43,37 +44,50 @@ def _label(ent: Span) -> str:
     return ent.label_
 
 
+def _children(tk: Tokens) -> list[list[int]]:
+    """Each token's dependents in sentence order, as spaCy's `Token.children` gives them."""
+    out: list[list[int]] = [[] for _ in tk.head]
+    for i, h in enumerate(tk.head):
+        if h != i:
+            out[h].append(i)
+    return out
+
+
 def extract(doc: Doc) -> list[Candidate]:
     """Every distinct candidate span of the sentence, entities first."""
+    tk = tokens(doc)
     found: dict[tuple[int, int], str] = {}
 
     def add(start: int, end: int, label: str) -> None:
         if 0 < end - start <= MAX_TOKENS and (start, end) not in found:
-            if any(not doc[i].is_stop and not doc[i].is_punct for i in range(start, end)):
+            if any(tk.content[start:end]):
                 found[(start, end)] = label
 
     for ent in doc.ents:
         label = _label(ent)
         add(ent.start, ent.end, label)
-        add(*_trim(ent), label)
+        add(*_trim(tk, ent.start, ent.end), label)
+    kids = _children(tk)
     for chunk in doc.noun_chunks:
         add(chunk.start, chunk.end, "NP")
-        add(*_trim(chunk), "NP")
+        add(*_trim(tk, chunk.start, chunk.end), "NP")
         # "the role of the president": a noun phrase with its "of" complement.
         nxt = chunk.end
-        if nxt < len(doc) and doc[nxt].lower_ == "of":
-            obj = [c for c in doc[nxt].children if c.dep_ == "pobj"]
+        if nxt < len(doc) and tk.lower[nxt] == "of":
+            obj = [c for c in kids[nxt] if tk.dep[c] == "pobj"]
             if obj:
-                add(*_trim(doc[chunk.start : obj[0].right_edge.i + 1]), "NP")
-    for tok in doc:
-        conjuncts = [c for c in tok.children if c.dep_ == "conj"]
-        if conjuncts and tok.dep_ != "conj" and tok.pos_ in ("NOUN", "PROPN"):
+                add(*_trim(tk, chunk.start, doc[obj[0]].right_edge.i + 1), "NP")
+    for i, kid in enumerate(kids):
+        pos, dep = tk.pos[i], tk.dep[i]
+        conjuncts = [c for c in kid if tk.dep[c] == "conj"]
+        if conjuncts and dep != "conj" and pos in ("NOUN", "PROPN"):
             # "Turkey, Saudi Arabia and possibly Qatar": the whole list is one answer.
-            add(*_trim(doc[tok.left_edge.i : conjuncts[-1].right_edge.i + 1]), "LIST")
-        if tok.like_num and not tok.ent_type_:
-            add(tok.i, tok.i + 1, "NUM")
-        if tok.dep_ in _PHRASE_DEPS and tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM"):
-            add(*_trim(doc[tok.left_edge.i : tok.right_edge.i + 1]), "PHRASE")
-        if tok.dep_ == "prep" and tok.head.pos_ == "VERB":
-            add(tok.i, tok.right_edge.i + 1, "PHRASE")
+            add(*_trim(tk, doc[i].left_edge.i, doc[conjuncts[-1]].right_edge.i + 1), "LIST")
+        if tk.like_num[i] and not tk.ent_type[i]:
+            add(i, i + 1, "NUM")
+        if dep in _PHRASE_DEPS and pos in ("NOUN", "PROPN", "ADJ", "NUM"):
+            tok = doc[i]
+            add(*_trim(tk, tok.left_edge.i, tok.right_edge.i + 1), "PHRASE")
+        if dep == "prep" and tk.pos[tk.head[i]] == "VERB":
+            add(i, doc[i].right_edge.i + 1, "PHRASE")
     return [Candidate(s, e, label) for (s, e), label in found.items()]

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc
 
 from retrieval.candidates import Candidate
 from retrieval.normalize import MONTHS, answer_key
+from retrieval.parsed import Tokens, tokens
 from retrieval.question import Question
 from retrieval.roles import matches
 from retrieval.tokenize import tokenize
@@ -28,7 +31,7 @@ class SentenceView:
     doc: Doc
     terms: tuple[frozenset[str], ...]  # index terms of each token
     weight: tuple[float, ...]  # idf weight of the question terms each token matches
-    paths: tuple[tuple[int, ...], ...]  # each token's chain of heads up to the root
+    tokens: Tokens  # the doc's token attributes, dependency paths included
     cover: float  # idf-weighted share of the question's terms found in the sentence
     window_cover: float  # the same for the sentence with its title and neighbours
     prev_cover: float  # coverage of the sentence before (0 at the start of a document)
@@ -44,12 +47,16 @@ class SentenceView:
     next_opening: tuple[str, ...] = ()  # first words of the next sentence, lowercase
     bigrams: float = 0.0  # share of the question's adjacent term pairs the sentence has
 
-    @property
+    @cached_property
     def matched(self) -> list[int]:
         return [i for i, w in enumerate(self.weight) if w > 0]
 
+    @cached_property
+    def total_weight(self) -> float:
+        return sum(self.weight) or 1.0
 
-def coverage(present: set[str], weights: dict[str, float]) -> float:
+
+def coverage(present: AbstractSet[str], weights: dict[str, float]) -> float:
     """The idf-weighted share of the question's terms found in `present`."""
     total = sum(weights.values()) or 1.0
     return sum(w for t, w in weights.items() if t in present) / total
@@ -57,7 +64,7 @@ def coverage(present: set[str], weights: dict[str, float]) -> float:
 
 def token_terms(doc: Doc) -> tuple[frozenset[str], ...]:
     """Index terms of each token of a parsed sentence."""
-    return tuple(frozenset(tokenize(tok.text)) for tok in doc)
+    return tokens(doc).terms
 
 
 def sentence_view(
@@ -71,11 +78,11 @@ def sentence_view(
     """
     cover = coverage(set().union(*terms) if terms else set(), weights)
     weight = tuple(sum(weights.get(t, 0.0) for t in ts) for ts in terms)
-    paths = tuple(tuple([tok.i] + [a.i for a in tok.ancestors]) for tok in doc)
+    table = tokens(doc)
     return SentenceView(
-        doc, terms, weight, paths, cover, coverage(set(window), weights), context["prev_cover"],
+        doc, terms, weight, table, cover, coverage(window, weights), context["prev_cover"],
         context["next_cover"], context["missing"], context["unseen"], window,
-        frozenset(t.lower_ for t in doc), any(t.dep_ == "neg" for t in doc),
+        frozenset(table.lower), "neg" in table.dep,
         context["best_cover"], context["bm25_rel"], int(context["rank"]), next_opening,
         bigram_cover(question, terms),
     )
@@ -110,7 +117,7 @@ def tree_path(view: SentenceView, a: int, b: int) -> tuple[int, str]:
     The relations read up from `a` to the common head, then down to `b`
     ("pobj^prep^|nsubj"); paths over three edges are just "long".
     """
-    pa, pb = view.paths[a], view.paths[b]
+    pa, pb = view.tokens.paths[a], view.tokens.paths[b]
     common = set(pa) & set(pb)
     if not common:
         return MAX_PATH, "none"
@@ -118,9 +125,9 @@ def tree_path(view: SentenceView, a: int, b: int) -> tuple[int, str]:
     db = next(i for i, t in enumerate(pb) if t in common)
     if da + db > 3:
         return min(da + db, MAX_PATH), "long"
-    doc = view.doc
-    up = "^".join(doc[t].dep_ for t in pa[:da])
-    down = "^".join(doc[t].dep_ for t in pb[:db])
+    dep = view.tokens.dep
+    up = "^".join(dep[t] for t in pa[:da])
+    down = "^".join(dep[t] for t in pb[:db])
     return da + db, f"{up}|{down}"
 
 
@@ -135,18 +142,21 @@ def shape(text: str) -> str:
 
 def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, float]:
     """Named feature values of one candidate; absent names are 0."""
-    doc, s, e = view.doc, cand.start, cand.end
-    span = doc[s:e]
+    tk, s, e = view.tokens, cand.start, cand.end
     qterms = set(q.terms)
-    total = sum(view.weight) or 1.0
+    total = view.total_weight
     cand_terms = set().union(*view.terms[s:e])
     overlap = len(cand_terms & qterms) / len(cand_terms) if cand_terms else 1.0
     outside = [i for i in view.matched if i < s or i >= e]
-    dist = min((s - i if i < s else i - e + 1 for i in outside), default=len(doc))
-    root = span.root
-    path, relations = min((tree_path(view, root.i, i) for i in outside), default=(MAX_PATH, "none"))
+    dist = min((s - i if i < s else i - e + 1 for i in outside), default=len(tk.text))
+    root_token = view.doc[s:e].root
+    root = root_token.i
+    path, relations = min((tree_path(view, root, i) for i in outside), default=(MAX_PATH, "none"))
+    head = tk.head[root]
+    dep = tk.dep[root] if tk.dep[root] in _ROOT_DEPS else "other"
     type_match = cand.label in q.labels
-    cshape = shape(span.text)
+    text = tk.span_text(s, e)
+    cshape = shape(text)
 
     def near(k: int) -> float:
         return sum(view.weight[i] for i in outside if s - k <= i < e + k) / total
@@ -196,21 +206,22 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         f"wh={q.wh}|path={relations}": 1.0,
         "matched_outside": min(len(outside), 8) / 8,
         "left_match": float(s > 0 and bool(view.terms[s - 1] & qterms)),
-        "right_match": float(e < len(doc) and bool(view.terms[e] & qterms)),
+        "right_match": float(e < len(tk.text) and bool(view.terms[e] & qterms)),
         "log_len": math.log(e - s),
         "len1": float(e - s == 1),
-        f"dep={root.dep_ if root.dep_ in _ROOT_DEPS else 'other'}": 1.0,
-        f"wh={q.wh}|dep={root.dep_ if root.dep_ in _ROOT_DEPS else 'other'}": 1.0,
-        "propn": sum(t.pos_ == "PROPN" for t in span) / (e - s),
-        "pron": float(any(t.pos_ == "PRON" for t in span)),
-        "has_num": float(any(t.like_num for t in span)),
-        "in_quotes": float(doc[0].text in ('"', "“")),
-        "verb_head_match": float(bool(view.terms[root.head.i] & qterms) and root.head.i != root.i),
+        f"dep={dep}": 1.0,
+        f"wh={q.wh}|dep={dep}": 1.0,
+        "propn": tk.pos[s:e].count("PROPN") / (e - s),
+        "pron": float("PRON" in tk.pos[s:e]),
+        "has_num": float(any(tk.like_num[s:e])),
+        "in_quotes": float(tk.text[0] in ('"', "“")),
+        "verb_head_match": float(bool(view.terms[head] & qterms) and head != root),
     }
     # "US Secretary of State John Kerry", "John Kerry, the US Secretary of State": the
     # question's words inside the candidate's own phrase, not just near it.
-    phrase = list(range(root.left_edge.i, s)) + [
-        i for c in root.children if c.dep_ == "appos" for i in range(c.left_edge.i, c.right_edge.i + 1)
+    phrase = list(range(root_token.left_edge.i, s)) + [
+        i for c in root_token.children if c.dep_ == "appos"
+        for i in range(c.left_edge.i, c.right_edge.i + 1)
     ]
     f["phrase_cover"] = sum(view.weight[i] for i in phrase) / total
     if q.focus:
@@ -219,11 +230,11 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
             window = view.terms[max(0, s - 3) : s] + view.terms[e : e + 3]
             f["focus_in_cand"] = float(fstem[0] in cand_terms)
             f["focus_near"] = float(any(fstem[0] in ts for ts in window))
-            f["focus_head"] = float(fstem[0] in view.terms[root.i])
+            f["focus_head"] = float(fstem[0] in view.terms[root])
             f[f"kind={q.kind}|focus_in_cand"] = f["focus_in_cand"]
             if q.kind != "thing":
                 f[f"focus={q.focus}|shape={cshape}"] = 1.0
-            f["focus_governs"] = float(_governed_by(view, root.i, fstem[0]))
+            f["focus_governs"] = float(_governed_by(view, root, fstem[0]))
             f["anaphor_focus"] = float(
                 len(view.next_opening) > 1 and view.next_opening[0] in _ANAPHORS
                 and fstem[0] in tokenize(view.next_opening[1])
@@ -231,17 +242,18 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
     if view.next_opening and view.next_opening[0] in _ANAPHORS:
         f["anaphor_next"] = view.next_cover
     if q.slot:
-        exact, attached = matches(doc, root.i, q.slot)
+        exact, attached = matches(view.doc, root, q.slot)
         f["role_match"] = float(exact)
         f["role_attached"] = float(attached)
         f[f"wh={q.wh}|role_match"] = float(exact)
     if q.kind == "date" and q.focus in ("year", "month", "day"):
-        f["date_form_match"] = float(date_form(span.text) == q.focus)
+        f["date_form_match"] = float(date_form(text) == q.focus)
     if q.focus_mods:
         f["focus_mod_left"] = float(bool(left & q.focus_mods))
         f["focus_mod_in"] = float(bool(cand_terms & q.focus_mods))
         # "German Chancellor Angela Merkel" for "which German leader": in its own phrase.
-        own = set().union(*view.terms[root.left_edge.i : s]) if root.left_edge.i < s else set()
+        left_edge = root_token.left_edge.i
+        own = set().union(*view.terms[left_edge:s]) if left_edge < s else set()
         f["focus_mod_np"] = float(bool(own & q.focus_mods))
     return f
 
@@ -251,13 +263,12 @@ def _governed_by(view: SentenceView, i: int, stem: str) -> bool:
 
     "TF1 television channel", "the town of Niles", "322 civilians" for the focus noun.
     """
-    doc = view.doc
-    tok = doc[i]
+    tk = view.tokens
     for _ in range(2):
-        if tok.dep_ not in _GOVERNED_DEPS or tok.head.i == tok.i:
+        if tk.dep[i] not in _GOVERNED_DEPS or tk.head[i] == i:
             return False
-        tok = tok.head
-        if stem in view.terms[tok.i]:
+        i = tk.head[i]
+        if stem in view.terms[i]:
             return True
     return False
 

@@ -6,6 +6,8 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from retrieval.candidates import Candidate, extract
@@ -23,7 +25,8 @@ class Model:
     calibration: dict[str, float]
 
     def score(self, feats: dict[str, float]) -> float:
-        return sum(self.weights.get(name, 0.0) * value for name, value in feats.items())
+        # map, not a generator: the same products summed in the same order, faster
+        return sum(map(mul, map(self.weights.get, feats, repeat(0.0)), feats.values()))
 
     def confidence(self, signals: dict[str, float]) -> float:
         """Probability that the best candidate is right (fit by scripts/train_reader.py)."""
@@ -89,7 +92,10 @@ def featurize(
 def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> list[Scored]:
     """All candidates of the given sentences, best first."""
     out = [
-        Scored(view.doc[c.start : c.end].text, sent_id, view, c.start, c.end, c.label, model.score(f))
+        Scored(
+            view.tokens.span_text(c.start, c.end), sent_id, view, c.start, c.end, c.label,
+            model.score(f),
+        )
         for sent_id, view, c, f in featurize(q, views)
     ]
     out.sort(key=lambda c: -c.score)

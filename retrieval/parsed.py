@@ -1,0 +1,75 @@
+"""A parsed sentence's token attributes as plain tuples, read from spaCy once per Doc.
+
+Every spaCy attribute access builds a Token object; the reader looks at each token many
+times per candidate, so it reads these tuples instead. They are kept in the Doc's
+`user_data`, so a sentence the ParseCache still holds is not read again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from retrieval.tokenize import tokenize
+
+_KEY = "qabot.tokens"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """What the reader uses of each token, by token index."""
+
+    text: tuple[str, ...]
+    text_ws: tuple[str, ...]  # the text with the whitespace that follows it
+    lower: tuple[str, ...]
+    tag: tuple[str, ...]
+    pos: tuple[str, ...]
+    dep: tuple[str, ...]
+    head: tuple[int, ...]  # index of the token's head; a root is its own head
+    ent_type: tuple[str, ...]
+    like_num: tuple[bool, ...]
+    content: tuple[bool, ...]  # neither a stopword nor punctuation
+    punct: tuple[bool, ...]
+    terms: tuple[frozenset[str], ...]  # index terms of each token
+    paths: tuple[tuple[int, ...], ...]  # the token, then its heads up to its root
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens start..end-1, as spaCy's `Span.text` gives it."""
+        return "".join(self.text_ws[start : end - 1]) + self.text[end - 1] if end > start else ""
+
+
+@lru_cache(maxsize=32768)
+def word_terms(text: str) -> frozenset[str]:
+    """Index terms of one token's text; words recur across sentences, so they are cached."""
+    return frozenset(tokenize(text))
+
+
+def tokens(doc: Doc) -> Tokens:
+    """The token table of `doc`, built on first use."""
+    found = doc.user_data.get(_KEY)
+    if found is None:
+        found = doc.user_data[_KEY] = _read(doc)
+    return found
+
+
+def _read(doc: Doc) -> Tokens:
+    rows = [
+        (t.text, t.text_with_ws, t.lower_, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_,
+         t.like_num, not t.is_stop and not t.is_punct, t.is_punct)
+        for t in doc
+    ]
+    text, text_ws, lower, tag, pos, dep, head, ent_type, like_num, content, punct = (
+        tuple(col) for col in zip(*rows)) if rows else ((),) * 11
+    return Tokens(
+        text, text_ws, lower, tag, pos, dep, head, ent_type, like_num, content, punct,
+        tuple(word_terms(t) for t in text), tuple(_path(i, head) for i in range(len(head))),
+    )
+
+
+def _path(i: int, head: tuple[int, ...]) -> tuple[int, ...]:
+    """Token i and its ancestors, nearest first, as spaCy's `Token.ancestors` walks them."""
+    path = [i]
+    while head[path[-1]] != path[-1] and len(path) <= len(head):
+        path.append(head[path[-1]])
+    return tuple(path)
