@@ -5,6 +5,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +182,7 @@ class Engine:
         terms = [token_terms(d) for d in docs]
         covers = [coverage(set().union(*ts) if ts else set(), weights) for ts in terms]
         unseen = sum(w for t, w in weights.items() if t not in self.idf) / (sum(weights.values()) or 1)
-        windows = [frozenset(self.window_terms(i)) for i, _ in top]
+        windows = [self.window_terms(i) for i, _ in top]
         views = [
             (i, sentence_view(
                 d, ts, window, weights, missing=self.missing(window, weights), unseen=unseen,
@@ -207,7 +208,7 @@ class Engine:
         j = i + step
         if not 0 <= j < len(self.sentences) or self.sentences[j].doc != self.sentences[i].doc:
             return 0.0
-        return coverage(set(tokenize(self.sentences[j].text)), weights)
+        return coverage(_text_terms(self.sentences[j].text), weights)
 
     def next_opening(self, i: int) -> tuple[str, ...]:
         """The first words of the next sentence in the same document, lowercase."""
@@ -216,7 +217,7 @@ class Engine:
             return ()
         return tuple(self.sentences[j].text[:60].lower().split()[:2])
 
-    def window_terms(self, i: int) -> set[str]:
+    def window_terms(self, i: int) -> frozenset[str]:
         """Terms of a sentence's window: its document's title, itself and its neighbours."""
         sent = self.sentences[i]
         parts = [self.documents[sent.doc].title] + [
@@ -224,7 +225,7 @@ class Engine:
             for j in range(max(0, i - 1), min(len(self.sentences), i + 2))
             if self.sentences[j].doc == sent.doc
         ]
-        return set(tokenize(" ".join(parts)))
+        return frozenset().union(*map(_text_terms, parts))
 
     def window_cover(self, i: int, weights: dict[str, float]) -> float:
         """How much of the question a sentence's window matches."""
@@ -250,6 +251,12 @@ class Engine:
             doc = self.documents[sent.doc]
             out.append(Evidence(doc.source, doc.title, sent.text, best.text))
         return out
+
+
+@lru_cache(maxsize=4096)
+def _text_terms(text: str) -> frozenset[str]:
+    """Terms of a sentence or title; the neighbours of the sentences read recur in windows."""
+    return frozenset(tokenize(text))
 
 
 def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
