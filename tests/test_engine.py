@@ -7,6 +7,7 @@ import pytest
 
 from retrieval import Answer, Engine
 from retrieval.normalize import same_answer
+from retrieval.tokenize import tokenize
 from retrieval.values import Document
 
 
@@ -111,3 +112,17 @@ def test_a_one_document_corpus_still_answers():
     engine = Engine([doc("040", "Harbour", "The ferry leaves the harbour at 7 am every day.")])
     a = engine.answer("When does the ferry leave the harbour?")
     assert a.found and "7 am" in a.text
+
+
+def test_window_terms_are_the_terms_of_the_joined_window():
+    """Windows are unions of cached per-sentence terms; joining the texts gives the same set."""
+    engine = Engine([
+        doc("001", "U.S. Größe", "Prices rose 1,000 times in the U.S. Katyń 3,000 e.g. he left. "
+            "Then (10,000) cafés opened. Wörter कि हिन्दी. Last one."),
+        doc("002", "Other", "A single sentence here with WHO and IT."),
+    ])
+    for i, sent in enumerate(engine.sentences):
+        parts = [engine.documents[sent.doc].title] + [
+            s.text for s in engine.sentences[max(0, i - 1) : i + 2] if s.doc == sent.doc
+        ]
+        assert engine.window_terms(i) == set(tokenize(" ".join(parts)))
