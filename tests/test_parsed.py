@@ -24,10 +24,16 @@ def doc(request: pytest.FixtureRequest) -> Doc:
 def test_columns_match_the_tokens(doc: Doc) -> None:
     tk = tokens(doc)
     assert tk.text == tuple(t.text for t in doc)
+    assert tk.text_ws == tuple(t.text_with_ws for t in doc)
+    assert tk.lower == tuple(t.lower_ for t in doc)
+    assert tk.tag == tuple(t.tag_ for t in doc)
     assert tk.pos == tuple(t.pos_ for t in doc)
     assert tk.dep == tuple(t.dep_ for t in doc)
     assert tk.head == tuple(t.head.i for t in doc)
+    assert tk.ent_type == tuple(t.ent_type_ for t in doc)
+    assert tk.like_num == tuple(t.like_num for t in doc)
     assert tk.content == tuple(not t.is_stop and not t.is_punct for t in doc)
+    assert tk.punct == tuple(t.is_punct for t in doc)
     assert tk.terms == tuple(frozenset(tokenize(t.text)) for t in doc)
 
 
