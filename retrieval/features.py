@@ -31,7 +31,7 @@ class SentenceView:
     doc: Doc
     terms: tuple[frozenset[str], ...]  # index terms of each token
     weight: tuple[float, ...]  # idf weight of the question terms each token matches
-    tokens: Tokens  # the doc's token attributes, dependency paths included
+    tokens: Tokens  # the doc's token attributes and dependency heads
     cover: float  # idf-weighted share of the question's terms found in the sentence
     window_cover: float  # the same for the sentence with its title and neighbours
     prev_cover: float  # coverage of the sentence before (0 at the start of a document)
@@ -117,7 +117,7 @@ def tree_path(view: SentenceView, a: int, b: int) -> tuple[int, str]:
     The relations read up from `a` to the common head, then down to `b`
     ("pobj^prep^|nsubj"); paths over three edges are just "long".
     """
-    pa, pb = view.tokens.paths[a], view.tokens.paths[b]
+    pa, pb = view.tokens.path(a), view.tokens.path(b)
     common = set(pa) & set(pb)
     if not common:
         return MAX_PATH, "none"

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from retrieval.tokenize import tokenize
 
 _KEY = "qabot.tokens"
+_labels: dict[str, str] = {}  # tags, parts of speech, relations and entity types: a few hundred
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Tokens:
     """What the reader uses of each token, by token index."""
 
     text: tuple[str, ...]
-    text_ws: tuple[str, ...]  # the text with the whitespace that follows it
+    space: tuple[bool, ...]  # a space follows the token
     lower: tuple[str, ...]
     tag: tuple[str, ...]
     pos: tuple[str, ...]
@@ -32,11 +33,18 @@ class Tokens:
     content: tuple[bool, ...]  # neither a stopword nor punctuation
     punct: tuple[bool, ...]
     terms: tuple[frozenset[str], ...]  # index terms of each token
-    paths: tuple[tuple[int, ...], ...]  # the token, then its heads up to its root
+
+    def path(self, i: int) -> list[int]:
+        """Token i, then its heads up to its root, as spaCy's `Token.ancestors` walks them."""
+        path = [i]
+        while self.head[path[-1]] != path[-1] and len(path) <= len(self.head):
+            path.append(self.head[path[-1]])
+        return path
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens start..end-1, as spaCy's `Span.text` gives it."""
-        return "".join(self.text_ws[start : end - 1]) + self.text[end - 1] if end > start else ""
+        words = [t + " " if sp else t for t, sp in zip(self.text[start:end], self.space[start:end])]
+        return "".join(words[:-1]) + self.text[end - 1] if end > start else ""
 
 
 @lru_cache(maxsize=32768)
@@ -55,21 +63,19 @@ def tokens(doc: Doc) -> Tokens:
 
 def _read(doc: Doc) -> Tokens:
     rows = [
-        (t.text, t.text_with_ws, t.lower_, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_,
+        (t.text, t.whitespace_ != "", t.lower_, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_,
          t.like_num, not t.is_stop and not t.is_punct, t.is_punct)
         for t in doc
     ]
-    text, text_ws, lower, tag, pos, dep, head, ent_type, like_num, content, punct = (
+    text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct = (
         tuple(col) for col in zip(*rows)) if rows else ((),) * 11
+    # Cached Docs keep their tables: one string object per label, and a lowercase word
+    # shares its text's string.
+    lower = tuple(t if t == w else w for t, w in zip(text, lower))
+    tag, pos, dep, ent_type = (tuple(_labels.setdefault(x, x) for x in col)
+                               for col in (tag, pos, dep, ent_type))
     return Tokens(
-        text, text_ws, lower, tag, pos, dep, head, ent_type, like_num, content, punct,
-        tuple(word_terms(t) for t in text), tuple(_path(i, head) for i in range(len(head))),
+        text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct,
+        tuple(word_terms(t) for t in text),
     )
 
-
-def _path(i: int, head: tuple[int, ...]) -> tuple[int, ...]:
-    """Token i and its ancestors, nearest first, as spaCy's `Token.ancestors` walks them."""
-    path = [i]
-    while head[path[-1]] != path[-1] and len(path) <= len(head):
-        path.append(head[path[-1]])
-    return tuple(path)

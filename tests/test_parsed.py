@@ -24,7 +24,7 @@ def doc(request: pytest.FixtureRequest) -> Doc:
 def test_columns_match_the_tokens(doc: Doc) -> None:
     tk = tokens(doc)
     assert tk.text == tuple(t.text for t in doc)
-    assert tk.text_ws == tuple(t.text_with_ws for t in doc)
+    assert tk.space == tuple(bool(t.whitespace_) for t in doc)
     assert tk.lower == tuple(t.lower_ for t in doc)
     assert tk.tag == tuple(t.tag_ for t in doc)
     assert tk.pos == tuple(t.pos_ for t in doc)
@@ -38,7 +38,8 @@ def test_columns_match_the_tokens(doc: Doc) -> None:
 
 
 def test_paths_are_the_token_and_its_ancestors(doc: Doc) -> None:
-    assert tokens(doc).paths == tuple(tuple([t.i] + [a.i for a in t.ancestors]) for t in doc)
+    tk = tokens(doc)
+    assert [tk.path(t.i) for t in doc] == [[t.i] + [a.i for a in t.ancestors] for t in doc]
 
 
 def test_span_text_is_spacy_span_text(doc: Doc) -> None:
