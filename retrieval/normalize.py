@@ -43,7 +43,7 @@ def same_answer(a: str, b: str) -> bool:
         return False
     if ka == kb:
         return True
-    if any(ch.isdigit() for t in ka + kb for ch in t):
+    if _has_digit(ka) or _has_digit(kb):
         return False
     short, long_ = sorted((ka, kb), key=len)
     names = a[:1].isupper() and b[:1].isupper()
@@ -56,3 +56,9 @@ def same_answer(a: str, b: str) -> bool:
     if len(ka) != len(kb) or ja[0] != jb[0] or abs(len(ja) - len(jb)) > 1:
         return False
     return SequenceMatcher(None, ja, jb).ratio() >= 0.85
+
+
+@lru_cache(maxsize=65536)
+def _has_digit(key: tuple[str, ...]) -> bool:
+    """Whether an answer key holds a number; clustering asks it of each pair of candidates."""
+    return any(ch.isdigit() for t in key for ch in t)
