@@ -34,7 +34,7 @@ class EngineConfig:
     """How much the engine reads and when it abstains."""
 
     top_k: int = 5  # passages attached to an answer
-    read_k: int = 12  # sentences the reader parses for candidates
+    read_k: int = 5  # sentences the reader parses for candidates (more read no better, and cost more)
     support_k: int = 40  # passages searched for corroborating sources
     threshold: float = 0.2  # abstain below this confidence (chosen on the dev and check sets)
     backend: str = "sparse"  # or "rank-bm25", the reference implementation
