@@ -1,0 +1,42 @@
+"""The documents of a saved index, read from its one text array when asked for.
+
+A million sentences' documents as one UTF-8 array (memory-mapped: only the pages read are
+resident) instead of ten thousand Python strings held for the life of the process.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import overload
+
+import numpy as np
+
+from retrieval.values import Document
+
+_RECENT = 32  # documents kept decoded: an answer reads each of its sources several times
+
+
+class StoredDocuments(Sequence[Document]):
+    """Documents from `(source, title, path)` entries and their texts, `text[at[i]:at[i + 1]]`."""
+
+    def __init__(self, entries: list[tuple[str, str, str]], text: np.ndarray,
+                 at: np.ndarray) -> None:
+        self.entries, self.text, self.at = entries, text, at.tolist()
+        self._read = lru_cache(maxsize=_RECENT)(self._decode)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @overload
+    def __getitem__(self, i: int) -> Document: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Document]: ...
+    def __getitem__(self, i: int | slice) -> Document | list[Document]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._read(range(len(self))[i])  # negative indexes and IndexError as a list's
+
+    def _decode(self, i: int) -> Document:
+        source, title, path = self.entries[i]
+        return Document(source, title, path, str(memoryview(self.text)[self.at[i]:self.at[i + 1]],
+                                                 "utf-8"))
