@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.arrays import load_arrays, save_arrays
+from retrieval.arrays import StoredBytes, load_arrays, save_arrays
 from retrieval.corpus import CorpusError, load_corpus
 from retrieval.fingerprint import fingerprint
 from retrieval.index import Index, Progress, build_index, sentence_idf
@@ -166,9 +166,10 @@ def _documents(folder: Path, root: Path, meta: dict[str, Any]) -> tuple[StoredDo
     """The saved documents (their texts exactly as indexed, read when asked for) and spans."""
     entries = meta["documents"]
     _need(all(len(e) == 3 and all(isinstance(x, str) for x in e) for e in entries), "documents")
-    # the text is mapped, not read: a page is resident only once a quote needs it
-    arrays = load_arrays(folder, meta["arrays"], mapped={"text"})
-    text, text_at, chars, spans = (arrays[k] for k in ("text", "text_at", "chars", "spans"))
+    manifest = dict(meta["arrays"])
+    text = StoredBytes(folder, "text", manifest.pop("text"))  # read as quotes need it
+    arrays = load_arrays(folder, manifest)
+    text_at, chars, spans = (arrays[k] for k in ("text_at", "chars", "spans"))
     _need(text_at.shape == (len(entries) + 1,) and chars.shape == (len(entries),)
           and text_at[0] == 0 and text_at[-1] == len(text) and (np.diff(text_at) >= chars).all(),
           "text offsets")

@@ -1,7 +1,9 @@
-"""The documents of a saved index, read from its one text array when asked for.
+"""The documents of a saved index, read from its one text file when asked for.
 
-A million sentences' documents as one UTF-8 array (memory-mapped: only the pages read are
-resident) instead of ten thousand Python strings held for the life of the process.
+A million sentences' documents stay in the index's UTF-8 text file (the system's file cache
+keeps what is read often) instead of ten thousand Python strings held for the life of the
+process. Read, not memory-mapped: mapped pages count as the process's memory once touched,
+and a mapped file cut short would crash the process where a read raises.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import overload
 
 import numpy as np
 
+from retrieval.arrays import StoredBytes
 from retrieval.values import Document
 
 _RECENT = 32  # documents kept decoded: an answer reads each of its sources several times
@@ -19,7 +22,7 @@ _RECENT = 32  # documents kept decoded: an answer reads each of its sources seve
 class StoredDocuments(Sequence[Document]):
     """Documents from `(source, title, path)` entries and their texts, `text[at[i]:at[i + 1]]`."""
 
-    def __init__(self, entries: list[tuple[str, str, str]], text: np.ndarray,
+    def __init__(self, entries: list[tuple[str, str, str]], text: StoredBytes,
                  at: np.ndarray) -> None:
         self.entries, self.text, self.at = entries, text, at.tolist()
         self._read = lru_cache(maxsize=_RECENT)(self._decode)
@@ -38,5 +41,5 @@ class StoredDocuments(Sequence[Document]):
 
     def _decode(self, i: int) -> Document:
         source, title, path = self.entries[i]
-        return Document(source, title, path, str(memoryview(self.text)[self.at[i]:self.at[i + 1]],
-                                                 "utf-8"))
+        text = self.text.read(self.at[i], self.at[i + 1])
+        return Document(source, title, path, str(text, "utf-8"))

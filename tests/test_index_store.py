@@ -116,13 +116,29 @@ def test_a_damaged_index_is_rebuilt_with_one_warning(
 ) -> None:
     first = open_index(corpus, tmp_path / "cache")
     assert first.folder is not None
-    documents = list(first.documents)  # read before the damage: the text is mapped
+    documents = list(first.documents)  # before the damage: texts are read when asked for
     damage(first.folder, how)
     assert opened(corpus, tmp_path / "cache", caplog) == "built"
     assert [r.levelname for r in caplog.records].count("WARNING") == 1
     assert "unusable index" in caplog.text
     again = open_index(corpus, tmp_path / "cache")
     assert not again.built and list(again.documents) == documents
+
+
+def test_saved_documents_read_as_a_list_and_refuse_a_cut_file(corpus: Path,
+                                                               tmp_path: Path) -> None:
+    built = open_index(corpus, tmp_path / "cache")
+    loaded = open_index(corpus, tmp_path / "cache")
+    assert not loaded.built and loaded.folder is not None
+    assert loaded.documents[-1] == built.documents[-1]
+    assert loaded.documents[1:] == built.documents[1:]
+    with pytest.raises(IndexError):
+        loaded.documents[len(built.documents)]
+    fresh = open_index(corpus, tmp_path / "cache").documents
+    text = loaded.folder / "text.npy"
+    text.write_bytes(text.read_bytes()[:-5])  # cut while in use: a read says so
+    with pytest.raises(OSError, match="cut short"):
+        fresh[-1]
 
 
 def test_an_interrupted_save_leaves_no_index(
