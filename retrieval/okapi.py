@@ -34,5 +34,9 @@ def length_norm(doc_len: np.ndarray, k1: float, b: float, avgdl: float) -> np.nd
 
 def weight(term_idf: float | np.ndarray, tf: np.ndarray, norm: np.ndarray, k1: float) -> np.ndarray:
     """A term's BM25Okapi weight in passages where it occurs `tf` times (0 gives 0.0)."""
-    f = tf.astype(np.float64, copy=False)
-    return term_idf * (f * (k1 + 1) / (f + norm))
+    f = tf.astype(np.float64)
+    out = f * (k1 + 1)
+    f += norm  # in place, the same values: two temporaries instead of five
+    out /= f
+    out *= term_idf
+    return out

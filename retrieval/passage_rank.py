@@ -32,12 +32,16 @@ def best_passages(own: SparseBM25, window: WindowBM25, query: list[str],
     found: dict[int, tuple[Posting, Posting | None]] = {}
     if (bound < 0).any():  # an idf floored below zero: partial sums bound nothing
         return _dense(own, window, occurrences, k, found)
-    order = np.argsort([window.size(t) for t in terms.tolist()], kind="stable")
+    sizes = np.array([window.size(t) for t in terms.tolist()])
+    order = np.argsort(sizes, kind="stable")
     terms, repeats, bound = terms[order].tolist(), repeats[order], bound[order]
+    spent = np.cumsum(sizes[order])
     # rest[j]: the most a passage holding none of terms[:j] can score
     rest = np.append(np.cumsum(bound[::-1])[::-1], 0.0) * (1 + _SLACK)
     cand, partial, theta = np.empty(0, dtype=np.int64), np.empty(0), 0.0
     for j, (t, m) in enumerate(zip(terms, repeats)):
+        if spent[j] * _DENSE > len(window.doc):  # merging lists this long costs more
+            return _dense(own, window, occurrences, k, found)
         found[t] = _postings(own, window, t)
         (windows, weights), mine_t = found[t]
         if mine_t is not None:  # a term of the sentences weighs in its sentences too
@@ -97,11 +101,15 @@ def _dense(own: SparseBM25, window: WindowBM25, occurrences: list[int], k: int,
            found: dict[int, tuple[Posting, Posting | None]]) -> list[tuple[int, float]]:
     """`top_k` over every passage's score, from the postings already `found` and the rest."""
     sentence, windows = np.zeros(len(window.doc)), np.zeros(len(window.doc))
+    spread: dict[int, tuple[np.ndarray | slice, np.ndarray]] = {
+        t: posting for t, (posting, _) in found.items()}
+    mine = {t: posting for t, (_, posting) in found.items() if posting is not None}
     for t in occurrences:
-        if t not in found:
-            found[t] = _postings(own, window, t)
-        (passages, weights), mine = found[t]
-        windows[passages] += weights
-        if mine is not None:
-            sentence[mine[0]] += mine[1]
+        if t not in spread:
+            spread[t] = window.spread(t)
+        at, weights = spread[t]
+        windows[at] += weights
+        if t < len(own.vocab):
+            passages, weights = mine[t] if t in mine else mine.setdefault(t, own.posting(t))
+            sentence[passages] += weights
     return top_k(sentence + windows, k)

@@ -18,6 +18,7 @@ from retrieval.okapi import length_norm, raw_idf, weight
 from retrieval.sparse_bm25 import SparseBM25
 
 FORMAT = "qabot-window-bm25/1"
+_WIDE = 20  # a term in over 1/_WIDE of the windows: counted over all windows, not merged
 
 
 class WindowBM25:
@@ -37,6 +38,8 @@ class WindowBM25:
         self.doc_start = np.searchsorted(doc, np.arange(params["documents"]))
         self.doc_end = np.searchsorted(doc, np.arange(params["documents"]), side="right")
         self.length = window_lengths(doc, own.doc_len, self.title_lengths(), context)
+        # same[s - 1][i]: sentences i and i + s share a document
+        self.same = [doc[s:] == doc[:-s] for s in range(1, context + 1)]
         avgdl = int(self.length.sum()) / n
         self.norm = length_norm(self.length, params["k1"], params["b"], avgdl)
         held = self.df > 0  # a term in no window has no idf: rank-bm25 adds 0 for it
@@ -65,6 +68,10 @@ class WindowBM25:
 
     def posting(self, t: int) -> tuple[np.ndarray, np.ndarray]:
         """The windows holding term t, ascending, and its weight in each."""
+        if self.size(t) * _WIDE > len(self.doc):
+            counts = self._all_counts(t)
+            windows = np.flatnonzero(counts)
+            return windows, self.weights(t, windows, counts[windows])
         keys, counts = [], []
         if t < len(self.own.vocab):
             lo, hi = self.own.indptr[t], self.own.indptr[t + 1]
@@ -85,6 +92,31 @@ class WindowBM25:
         windows = key[starts]
         return windows, self.weights(t, windows, np.add.reduceat(count, starts))
 
+    def spread(self, t: int) -> tuple[np.ndarray | slice, np.ndarray]:
+        """Term t's weights and where they go: its windows, or all windows for a common term
+        (0.0 where it is absent: adding it changes no score, and costs less than finding where)."""
+        if self.size(t) * _WIDE > len(self.doc):
+            return slice(None), self.weights(t, slice(None), self._all_counts(t))
+        return self.posting(t)
+
+    def _all_counts(self, t: int) -> np.ndarray:
+        """Term t's count in every window: its sentences' counts shifted into their neighbours."""
+        own = np.zeros(len(self.doc), dtype=np.int32)
+        if t < len(self.own.vocab):
+            lo, hi = self.own.indptr[t], self.own.indptr[t + 1]
+            own[self.own.indices[lo:hi]] = self.own.tf[lo:hi]
+        counts = own.copy()
+        for shift, same in enumerate(self.same, start=1):
+            counts[:-shift] += own[shift:] * same
+            counts[shift:] += own[:-shift] * same
+        docs, tf = self._titles(t)
+        if len(docs):  # each title's count over its document's windows, as a running sum
+            steps = np.zeros(len(self.doc) + 1, dtype=np.int32)
+            np.add.at(steps, self.doc_start[docs], tf)
+            np.add.at(steps, self.doc_end[docs], -tf)
+            counts += np.cumsum(steps[:-1])
+        return counts
+
     def frequencies(self, t: int, windows: np.ndarray) -> np.ndarray:
         """How often term t occurs in each of the ascending `windows` (0: never)."""
         out = np.zeros(len(windows), dtype=np.int64)
@@ -99,17 +131,17 @@ class WindowBM25:
             out += np.where(docs[at] == of, tf[at], 0)
         return out
 
-    def weights(self, t: int, windows: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    def weights(self, t: int, windows: np.ndarray | slice, tf: np.ndarray) -> np.ndarray:
         """Term t's weight in `windows`, where it occurs `tf` times."""
         return weight(self.idf[t], tf, self.norm[windows], self.params["k1"])
 
     def get_scores(self, query: list[str]) -> np.ndarray:
         """BM25Okapi score of every window, equal to rank-bm25's over the windows' term lists."""
         scores = np.zeros(len(self.doc))
-        found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        found: dict[int, tuple[np.ndarray | slice, np.ndarray]] = {}
         for word in query:  # in query order, repeats again: rank-bm25's sum order
             if (t := self.term(word)) is not None:
-                windows, weights = found[t] if t in found else found.setdefault(t, self.posting(t))
+                windows, weights = found[t] if t in found else found.setdefault(t, self.spread(t))
                 scores[windows] += weights
         return scores
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
+import retrieval.window_bm25 as window_bm25
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.window_build import build_window
 from retrieval.window_bm25 import WindowBM25
@@ -59,9 +60,11 @@ CASES = [(seed, documents, words, context) for seed, documents, words in
 
 
 @pytest.mark.parametrize("seed,documents,words,context", CASES)
+@pytest.mark.parametrize("wide", [8, 10**9])  # big terms counted over all windows; never
 def test_window_scores_equal_rank_bm25_over_listed_windows(
-    seed: int, documents: int, words: int, context: int
+    monkeypatch: pytest.MonkeyPatch, seed: int, documents: int, words: int, context: int, wide: int
 ) -> None:
+    monkeypatch.setattr(window_bm25, "_WIDE", wide)
     docs, titles = random_corpus(seed, documents, words)
     listed = windows(docs, titles, context)
     if not any(listed):
