@@ -73,10 +73,12 @@ def open_index(
         return Opened(documents, built, None, True)
     try:
         save(folder, root, documents, built)
+        # the saved texts, read as quotes need them: the strings read to build can go
+        stored = _documents(folder, root, json.loads((folder / "meta.json").read_text("utf-8")))[0]
     except (OSError, ValueError) as err:
         log.warning("cannot save the index to %s: %s", folder, err)
         return Opened(documents, built, None, True)
-    return Opened(documents, built, folder, True)
+    return Opened(stored, built, folder, True)
 
 
 def save(folder: Path, root: Path, documents: list[Document], built: Index) -> None:
