@@ -8,7 +8,7 @@ and a mapped file cut short would crash the process where a read raises.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import overload
 
 import numpy as np
@@ -24,8 +24,10 @@ class StoredDocuments(Sequence[Document]):
 
     def __init__(self, entries: list[tuple[str, str, str]], text: StoredBytes,
                  at: np.ndarray) -> None:
-        self.entries, self.text, self.at = entries, text, at.tolist()
-        self._read = lru_cache(maxsize=_RECENT)(self._decode)
+        self.entries = entries
+        # a cache of a function of the parts, not of a bound method: no cycle through self, so
+        # the file closes as soon as the documents are dropped
+        self._read = lru_cache(maxsize=_RECENT)(partial(_decode, entries, text, at.tolist()))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -39,7 +41,8 @@ class StoredDocuments(Sequence[Document]):
             return [self[j] for j in range(*i.indices(len(self)))]
         return self._read(range(len(self))[i])  # negative indexes and IndexError as a list's
 
-    def _decode(self, i: int) -> Document:
-        source, title, path = self.entries[i]
-        text = self.text.read(self.at[i], self.at[i + 1])
-        return Document(source, title, path, str(text, "utf-8"))
+
+def _decode(entries: list[tuple[str, str, str]], text: StoredBytes, at: list[int],
+            i: int) -> Document:
+    source, title, path = entries[i]
+    return Document(source, title, path, str(text.read(at[i], at[i + 1]), "utf-8"))

@@ -37,7 +37,8 @@ class WindowBM25:
         n, context = len(doc), params["context"]
         self.doc_start = np.searchsorted(doc, np.arange(params["documents"]))
         self.doc_end = np.searchsorted(doc, np.arange(params["documents"]), side="right")
-        self.length = window_lengths(doc, own.doc_len, self.title_lengths(), context)
+        self.doc_size = self.doc_end - self.doc_start
+        self.length = window_lengths(doc, own.doc_len, self._title_lengths(), context)
         # same[s - 1][i]: sentences i and i + s share a document
         self.same = [doc[s:] == doc[:-s] for s in range(1, context + 1)]
         avgdl = int(self.length.sum()) / n
@@ -47,7 +48,7 @@ class WindowBM25:
         self.idf[held] = raw_idf(self.df[held], n)
         self.idf[self.idf < 0] = params["epsilon"] * params["average_idf"]
 
-    def title_lengths(self) -> np.ndarray:
+    def _title_lengths(self) -> np.ndarray:
         """How many terms each document's title has."""
         counts = np.bincount(self.title_docs, weights=self.title_tf,
                              minlength=self.params["documents"])
@@ -63,7 +64,7 @@ class WindowBM25:
         own = int(self.own.indptr[t + 1] - self.own.indptr[t]) if t < len(self.own.vocab) else 0
         lo, hi = self.title_indptr[t], self.title_indptr[t + 1]
         docs = self.title_docs[lo:hi]
-        sentences = int((self.doc_end - self.doc_start)[docs].sum())
+        sentences = int(self.doc_size[docs].sum())
         return (2 * self.params["context"] + 1) * own + sentences
 
     def posting(self, t: int) -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +83,7 @@ class WindowBM25:
                 counts.append(tf[ok])
         docs, tf = self._titles(t)
         if len(docs):  # every window of a document whose title holds the term
-            first, sizes = self.doc_start[docs], self.doc_end[docs] - self.doc_start[docs]
+            first, sizes = self.doc_start[docs], self.doc_size[docs]
             keys.append(np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum()))
             counts.append(np.repeat(tf, sizes))
         key = np.concatenate(keys)
@@ -178,12 +179,17 @@ class WindowBM25:
             raise ValueError(f"unusable window index in {folder}: {err}") from err
 
 
+def window_spans(doc: np.ndarray, context: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last sentence of each sentence's window."""
+    i = np.arange(len(doc))
+    lo = np.maximum(i - context, np.searchsorted(doc, doc))
+    return lo, np.minimum(i + context, np.searchsorted(doc, doc, side="right") - 1)
+
+
 def window_lengths(doc: np.ndarray, own_len: np.ndarray, title_len: np.ndarray,
                    context: int) -> np.ndarray:
     """Each window's term count: its title's and its sentences'."""
-    i = np.arange(len(doc))
-    lo = np.maximum(i - context, np.searchsorted(doc, doc))
-    hi = np.minimum(i + context, np.searchsorted(doc, doc, side="right") - 1)
+    lo, hi = window_spans(doc, context)
     at = np.concatenate(([0], np.cumsum(own_len)))
     return at[hi + 1] - at[lo] + title_len[doc]
 

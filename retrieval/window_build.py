@@ -10,7 +10,7 @@ import numpy as np
 
 from retrieval.okapi import idf, length_norm, weight
 from retrieval.sparse_bm25 import SparseBM25
-from retrieval.window_bm25 import WindowBM25, window_lengths
+from retrieval.window_bm25 import WindowBM25, window_spans
 
 _CHUNK = 1 << 22  # postings per vectorised step: bounds the temporaries
 
@@ -60,13 +60,6 @@ def _rows(indptr: np.ndarray) -> Iterator[tuple[int, int, slice]]:
         yield t0, t1, slice(int(indptr[t0]), int(indptr[t1]))
 
 
-def _spans(doc: np.ndarray, context: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first and last sentence of each sentence's window."""
-    i = np.arange(len(doc))
-    lo = np.maximum(i - context, np.searchsorted(doc, doc))
-    return lo, np.minimum(i + context, np.searchsorted(doc, doc, side="right") - 1)
-
-
 def _window_counts(own: SparseBM25, doc: np.ndarray, pair_term: np.ndarray,
                    pair_doc: np.ndarray, n_terms: int, context: int) -> np.ndarray:
     """How many windows hold each term: the union of its sentences' windows and its titles'.
@@ -74,7 +67,7 @@ def _window_counts(own: SparseBM25, doc: np.ndarray, pair_term: np.ndarray,
     A sentence is in the windows of its neighbours within `context`: an interval. A term's
     sentences come in order, so each interval adds what it reaches past the one before.
     """
-    lo, hi = _spans(doc, context)
+    lo, hi = window_spans(doc, context)
     indptr, held = own.indptr, own.indices
     added = np.empty(len(held), dtype=np.int64)
     for t0, t1, s in _rows(indptr):
