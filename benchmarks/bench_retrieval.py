@@ -175,9 +175,9 @@ def show(rows: list[Result], extras: list[dict[str, Any]], engines: list[EngineR
         "retrieval: one index over passages given as token lists; peak MB: resident-memory "
         "growth while building; kept MB: after it.",
         "engine: Engine.from_folder on .txt files (100 passages each): reading, sentence "
-        "splitting, tokenising, both indexes (sentence and window) and saving; load: a new "
+        "splitting, tokenising, the sentence index and window counts, and saving; load: a new "
         "process finding the saved index; resident MB: that whole process after answering; "
-        "search: Engine.search (sentence + window scores); answer: Engine.answer.",
+        "search: Engine.search (sentence + window scores, pruned); answer: Engine.answer.",
     ]:
         console.print("note: " + note)
 

@@ -7,6 +7,7 @@ caption lines, and lines repeated within the document.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Rules for the start of a line, tried there only (`match`): a long line costs no more.
 _AT_START = re.compile(
@@ -58,8 +59,16 @@ def content_lines(text: str) -> list[tuple[int, int]]:
     A line repeated later in the document (a headline shown twice, a credit) is kept
     only the first time.
     """
+    return list(_content(text))
+
+
+def first_content_line(text: str) -> tuple[int, int] | None:
+    """(start, end) of the first content line, as `content_lines(text)[0]`, without the rest."""
+    return next(_content(text), None)
+
+
+def _content(text: str) -> Iterator[tuple[int, int]]:
     seen: set[str] = set()
-    spans: list[tuple[int, int]] = []
     pos = 0
     for line in text.splitlines(keepends=True):
         start, end = pos, pos + len(line.rstrip("\r\n"))
@@ -73,5 +82,4 @@ def content_lines(text: str) -> list[tuple[int, int]]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        spans.append((start, end))
-    return spans
+        yield start, end

@@ -7,7 +7,7 @@ import re
 import stat
 from pathlib import Path
 
-from retrieval.chrome import content_lines
+from retrieval.chrome import first_content_line
 from retrieval.values import Document
 
 log = logging.getLogger(__name__)
@@ -71,11 +71,11 @@ def read_document(path: Path) -> Document | None:
         return None
     if _CONTROL.search(text):  # one space each, so offsets into the text stay true
         text = _CONTROL.sub(" ", text)
-    lines = content_lines(text)
-    if not lines:
+    title = first_content_line(text)
+    if title is None:
         log.warning("skipping %s: no text", path)
         return None
-    title_start, title_end = lines[0]
+    title_start, title_end = title
     return Document(
         source=source_id(path), title=text[title_start:title_end], path=str(path), text=text
     )

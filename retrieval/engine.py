@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,11 +18,14 @@ from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
 from retrieval.nlp import ParseCache
 from retrieval.normalize import answer_key
+from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
 from retrieval.question import Question, analyze
 from retrieval.reader import Scored, load_model, read, signals
+from retrieval.sparse_bm25 import SparseBM25
 from retrieval.tokenize import tokenize
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
+from retrieval.window_bm25 import WindowBM25
 
 MAX_QUESTION_CHARS = 1000
 SMALL_CORPUS = 2000  # sentences; below this, passages BM25Okapi scores at zero are scanned
@@ -53,7 +56,7 @@ class Engine:
     """Answers questions from a corpus; build once, call `answer` from any thread."""
 
     def __init__(
-        self, documents: list[Document], config: EngineConfig | None = None,
+        self, documents: Sequence[Document], config: EngineConfig | None = None,
         index: Index | None = None,
     ) -> None:
         """Index `documents`, unless `index` (built from them, with this config) is given."""
@@ -61,7 +64,7 @@ class Engine:
         self.documents = documents
         index = index or build_index(documents, self.config.context, self.config.backend)
         self.sentences = Sentences(documents, index.spans)
-        # A passage scores as its sentence plus its window: two exact BM25Okapi indexes.
+        # A passage scores as its sentence plus its window, each exactly as BM25Okapi.
         self.scorers = (index.own, index.window)
         self.idf = index.idf
         self.unseen_idf = index.idf.unseen
@@ -99,6 +102,9 @@ class Engine:
         if not terms:
             return []
         own, window = self.scorers
+        if len(self.sentences) > SMALL_CORPUS and isinstance(own, SparseBM25) and isinstance(
+                window, WindowBM25):  # exact, scoring only the passages that can make it
+            return best_passages(own, window, terms, k)
         scores = own.get_scores(terms) + window.get_scores(terms)
         ranked = top_k(scores, k)
         if len(ranked) < k and len(self.sentences) <= SMALL_CORPUS:

@@ -13,8 +13,8 @@ from retrieval.corpus import MAX_FILE_BYTES, corpus_files
 
 # The modules whose code decides what an index holds: editing one makes a new fingerprint.
 _SHAPING = (
-    "chrome", "corpus", "index", "index_store", "sentence_terms", "sentences", "sparse_bm25",
-    "tokenize",
+    "arrays", "chrome", "corpus", "index", "index_store", "okapi", "sentence_terms", "sentences",
+    "sparse_bm25", "tokenize", "window_bm25", "window_build",
 )
 
 

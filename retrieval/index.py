@@ -11,6 +11,7 @@ from retrieval.bm25 import Scorer, make_scorer
 from retrieval.sentence_terms import sentence_terms, term_ids
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.values import Document
+from retrieval.window_build import build_window
 
 # (stage, done, total): "documents" split and tokenised, then "scorers" built (0..2)
 Progress = Callable[[str, int, int], None]
@@ -43,7 +44,7 @@ class Index:
     """What the engine searches: each sentence's span, its scorers and the idf of its terms.
 
     A passage scores as its sentence (`own`) plus its window (`window`: the document's title
-    and `context` neighbouring sentences), each an exact BM25Okapi index.
+    and `context` neighbouring sentences), each exactly as BM25Okapi over those terms.
     """
 
     spans: np.ndarray  # (sentences, 3) int64: document, start, end
@@ -69,15 +70,16 @@ def build_index(
     spans, own, own_len = found.spans, found.ids, found.counts
     vocab = {t: i for i, t in enumerate(found.terms)}
     titles, title_len = term_ids([d.title for d in documents], vocab)
-    window, window_len = _windows(spans[:, 0], own, own_len, titles, title_len, context)
     terms = list(vocab)
     report("scorers", 0, 2)
     if backend == "sparse":
         own_scorer = SparseBM25.from_ids(own, own_len, terms)
         report("scorers", 1, 2)
-        window_scorer: Scorer = SparseBM25.from_ids(window, window_len, terms)
+        window_scorer: Scorer = build_window(own_scorer, spans[:, 0], titles, title_len, terms,
+                                             context)
         idf = sentence_idf(own_scorer)
     else:  # the reference backends index lists of terms
+        window, window_len = _windows(spans[:, 0], own, own_len, titles, title_len, context)
         own_scorer = make_scorer(_lists(own, own_len, terms), backend)
         report("scorers", 1, 2)
         window_scorer = make_scorer(_lists(window, window_len, terms), backend)

@@ -7,23 +7,26 @@ import os
 import shutil
 import tempfile
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from retrieval.arrays import StoredBytes, load_arrays, save_arrays
 from retrieval.corpus import CorpusError, load_corpus
 from retrieval.fingerprint import fingerprint
 from retrieval.index import Index, Progress, build_index, sentence_idf
 from retrieval.sparse_bm25 import SparseBM25
+from retrieval.stored_documents import StoredDocuments
 from retrieval.values import Document
+from retrieval.window_bm25 import WindowBM25
 
 log = logging.getLogger(__name__)
 
-FORMAT = "qabot-index/1"
+FORMAT = "qabot-index/2"
 _STALE_TEMP_S = 3600  # a save folder left this long was abandoned by a stopped process
 
 
@@ -31,7 +34,7 @@ _STALE_TEMP_S = 3600  # a save folder left this long was abandoned by a stopped 
 class Opened:
     """A corpus, its index, and the folder that index is saved in (None: not saved)."""
 
-    documents: list[Document]
+    documents: Sequence[Document]
     index: Index
     folder: Path | None
     built: bool  # False when loaded from `folder`
@@ -70,15 +73,17 @@ def open_index(
         return Opened(documents, built, None, True)
     try:
         save(folder, root, documents, built)
+        # the saved texts, read as quotes need them: the strings read to build can go
+        stored = _documents(folder, root, json.loads((folder / "meta.json").read_text("utf-8")))[0]
     except (OSError, ValueError) as err:
         log.warning("cannot save the index to %s: %s", folder, err)
         return Opened(documents, built, None, True)
-    return Opened(documents, built, folder, True)
+    return Opened(stored, built, folder, True)
 
 
 def save(folder: Path, root: Path, documents: list[Document], built: Index) -> None:
     """Write the index to a new folder beside `folder`, then rename it: never half an index."""
-    if not isinstance(built.own, SparseBM25) or not isinstance(built.window, SparseBM25):
+    if not isinstance(built.own, SparseBM25) or not isinstance(built.window, WindowBM25):
         raise ValueError("only the sparse backend's index can be saved")
     folder.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(folder.parent)
@@ -86,13 +91,14 @@ def save(folder: Path, root: Path, documents: list[Document], built: Index) -> N
     try:
         # in threads: writing and checksumming release the GIL, and overlap several times over
         with ThreadPoolExecutor(3) as pool:
-            jobs = [pool.submit(_save_corpus, temp / "corpus.npz", documents, built.spans),
+            jobs = [pool.submit(_save_corpus, temp, documents, built.spans),
                     pool.submit(built.own.save, temp / "own"),
                     pool.submit(built.window.save, temp / "window")]
-            for job in jobs:
+            arrays = jobs[0].result()
+            for job in jobs[1:]:
                 job.result()
         meta = {"format": FORMAT, "key": folder.name, "corpus": str(root.resolve()),
-                "sentences": len(built.spans),
+                "sentences": len(built.spans), "arrays": arrays,
                 "documents": [[d.source, d.title, Path(d.path).relative_to(root).as_posix()]
                               for d in documents]}
         (temp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -102,11 +108,13 @@ def save(folder: Path, root: Path, documents: list[Document], built: Index) -> N
     _remove_older_indexes(folder, str(root.resolve()))
 
 
-def _save_corpus(path: Path, documents: list[Document], spans: np.ndarray) -> None:
-    """The documents' texts (the spans slice them) and the spans, in one checksummed file."""
+def _save_corpus(folder: Path, documents: list[Document], spans: np.ndarray) -> dict[str, Any]:
+    """The documents' texts as one UTF-8 array (the spans slice them), their lengths, the spans."""
     texts = [d.text.encode("utf-8") for d in documents]
-    np.savez(path, spans=spans, text=np.frombuffer(b"".join(texts), dtype=np.uint8),
-             text_at=np.cumsum([0] + [len(t) for t in texts], dtype=np.int64))
+    return save_arrays(folder, {
+        "text": np.frombuffer(b"".join(texts), dtype=np.uint8),
+        "text_at": np.cumsum([0] + [len(t) for t in texts], dtype=np.int64),
+        "chars": np.array([len(d.text) for d in documents], dtype=np.int64), "spans": spans})
 
 
 def _move_into_place(temp: Path, folder: Path) -> None:
@@ -141,34 +149,35 @@ def _remove_abandoned(cache_dir: Path) -> None:
             continue
 
 
-def load(folder: Path, root: Path) -> tuple[list[Document], Index]:
+def load(folder: Path, root: Path) -> tuple[StoredDocuments, Index]:
     """The documents and index saved in `folder`; ValueError when anything is missing or wrong."""
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         _need(meta.get("format") == FORMAT and meta.get("key") == folder.name, "not this index")
         documents, spans = _documents(folder, root, meta)
-        own, window = SparseBM25.load(folder / "own"), SparseBM25.load(folder / "window")
-        _need(own.n_passages == window.n_passages == len(spans), "sentence counts differ")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError,
-            zipfile.BadZipFile) as err:
+        own = SparseBM25.load(folder / "own")
+        _need(own.n_passages == len(spans), "sentence counts differ")
+        window = WindowBM25.load(folder / "window", own, spans[:, 0])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError) as err:
         raise ValueError(f"unusable index in {folder}: {err}") from err
     return documents, Index(spans, own, window, sentence_idf(own))
 
 
-def _documents(folder: Path, root: Path, meta: dict[str, Any]) -> tuple[list[Document], np.ndarray]:
-    """The saved documents (their texts exactly as indexed) and sentence spans, checked."""
+def _documents(folder: Path, root: Path, meta: dict[str, Any]) -> tuple[StoredDocuments,
+                                                                        np.ndarray]:
+    """The saved documents (their texts exactly as indexed, read when asked for) and spans."""
     entries = meta["documents"]
     _need(all(len(e) == 3 and all(isinstance(x, str) for x in e) for e in entries), "documents")
-    with open(folder / "corpus.npz", "rb") as file:  # closed even when unzipping fails
-        with np.load(file, allow_pickle=False) as stored:
-            spans, text, text_at = stored["spans"], stored["text"], stored["text_at"]
-    _need(text_at.shape == (len(entries) + 1,) and text_at[0] == 0
-          and text_at[-1] == len(text) and (np.diff(text_at) >= 0).all(), "text offsets")
-    view = memoryview(text)
-    texts = [str(view[a:b], "utf-8") for a, b in zip(text_at.tolist(), text_at[1:].tolist())]
-    documents = [Document(source, title, str(root / path), text)
-                 for (source, title, path), text in zip(entries, texts)]
-    _check_spans(spans, np.array([len(t) for t in texts], dtype=np.int64))
+    manifest = dict(meta["arrays"])
+    text = StoredBytes(folder, "text", manifest.pop("text"))  # read as quotes need it
+    arrays = load_arrays(folder, manifest)
+    text_at, chars, spans = (arrays[k] for k in ("text_at", "chars", "spans"))
+    _need(text_at.shape == (len(entries) + 1,) and chars.shape == (len(entries),)
+          and text_at[0] == 0 and text_at[-1] == len(text) and (np.diff(text_at) >= chars).all(),
+          "text offsets")
+    _check_spans(spans, chars)
+    paths = [(source, title, str(root / path)) for source, title, path in entries]
+    documents = StoredDocuments(paths, text, text_at)
     return documents, spans
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -126,11 +127,13 @@ def _joined_ids(texts: list[str], index: list[int], memo: dict[str, int],
                 vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Term ids of `texts` in one `words` pass, and for each id its text's `index`."""
     found = words(_JOIN.join(texts))
-    for word in dict.fromkeys(found):
-        if word not in memo:  # `term` (stemming) once per distinct word
-            t = term(word)
-            memo[word] = -1 if t is None else vocab.setdefault(t, len(vocab))
-    ids = np.fromiter(map(memo.__getitem__, found), dtype=np.int32, count=len(found))
+    # `term` (stemming) once per new word; ids in any fixed order: rows are ordered by the index
+    for word in sorted(set(found).difference(memo)):
+        t = term(word)
+        memo[word] = -1 if t is None else vocab.setdefault(t, len(vocab))
+    # itemgetter looks all words up in one C loop (given one word, it returns no tuple)
+    looked_up = itemgetter(*found)(memo) if len(found) > 1 else [memo[w] for w in found]
+    ids = np.array(looked_up, dtype=np.int32)
     keep = ids >= 0
     text_of = np.array(index + [-1], dtype=np.int64)[np.cumsum(ids == -2)]
     return ids[keep], text_of[keep]

@@ -1,9 +1,7 @@
-"""BM25Okapi as a sparse term-passage weight matrix: rank-bm25's exact scores, fast top-k."""
+"""BM25Okapi as sparse term-passage frequencies: rank-bm25's exact scores, fast top-k."""
 from __future__ import annotations
 
 import json
-import math
-import zipfile
 from collections import defaultdict
 from itertools import chain, count
 from collections.abc import Sequence
@@ -11,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-FORMAT = "qabot-sparse-bm25/1"
+from retrieval.arrays import load_arrays, save_arrays
+from retrieval.okapi import idf, length_norm, weight
+
+FORMAT = "qabot-sparse-bm25/2"
 _CHUNK = 1 << 22  # elements per vectorised step: bounds the build's temporaries
 _PASSAGE_BLOCK = 1 << 16
 _CHEAP = 5_000  # postings few enough to score their union exactly, probing the rest
@@ -21,7 +21,11 @@ _SLACK = 1e-9  # relative margin on pruning bounds, far above float rounding err
 
 
 class SparseBM25:
-    """rank-bm25's BM25Okapi from precomputed (term, passage) weights: CSR, one row per term."""
+    """rank-bm25's BM25Okapi from term frequencies: CSR, one row per term, weights when asked.
+
+    A posting is a passage (int32) and its term frequency (the smallest unsigned type that
+    holds it): 5 bytes instead of a float64 weight's 12, each weight computed as rank-bm25 does.
+    """
 
     def __init__(
         self, corpus: list[list[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
@@ -62,30 +66,28 @@ class SparseBM25:
         """Index `key`, every token's row in corpus order (overwritten)."""
         df, passages, tf = _postings(key, doc_len, len(vocab))
         del key
-        avgdl = int(doc_len.sum()) / len(doc_len)
-        idf, average_idf = _idf(df, len(doc_len), epsilon)
-        # rank-bm25's expression and operation order, so each weight matches it bit for bit
-        norm = k1 * (1 - b + b * doc_len / avgdl)
+        params = {"k1": k1, "b": b, "epsilon": epsilon, "avgdl": int(doc_len.sum()) / len(doc_len)}
         indptr = np.concatenate(([0], np.cumsum(df)))
-        weights = np.empty(len(tf))
+        self._adopt(params, vocab, doc_len, indptr, passages, tf.astype(_smallest(tf.max())))
+        # a row's best weight bounds what its term can add to any passage, for pruning
+        self.term_max = np.empty(len(df))
         bounds = np.searchsorted(indptr, np.arange(0, len(tf), _CHUNK))
         for t0, t1 in zip(bounds, np.append(bounds[1:], len(df))):  # whole rows per step
             s = slice(indptr[t0], indptr[t1])
-            f, term_idf = tf[s], np.repeat(idf[t0:t1], df[t0:t1])
-            weights[s] = term_idf * (f * (k1 + 1) / (f + norm[passages[s]]))
-        params = {"k1": k1, "b": b, "epsilon": epsilon, "avgdl": avgdl, "average_idf": average_idf}
-        self._adopt(params, vocab, doc_len, indptr, passages, weights)
+            w = weight(np.repeat(self.idf[t0:t1], df[t0:t1]), tf[s], self.norm[passages[s]], k1)
+            self.term_max[t0:t1] = np.maximum.reduceat(w, indptr[t0:t1] - indptr[t0])
 
     def _adopt(self, params: dict[str, float], vocab: dict[str, int], doc_len: np.ndarray,
-               indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray) -> None:
+               indptr: np.ndarray, indices: np.ndarray, tf: np.ndarray) -> None:
         self.params = params
         self.vocab = vocab
         self.doc_len = doc_len
         self.indptr = indptr.astype(np.int64)
         self.indices = indices
-        self.weights = weights
-        # a row's best weight bounds what its term can add to any passage, for pruning
-        self.term_max = np.maximum.reduceat(weights, self.indptr[:-1])
+        self.tf = tf
+        self.idf, self.params["average_idf"] = idf(np.diff(self.indptr), len(doc_len),
+                                                   params["epsilon"])
+        self.norm = length_norm(doc_len, params["k1"], params["b"], params["avgdl"])
 
     @property
     def n_passages(self) -> int:
@@ -98,8 +100,8 @@ class SparseBM25:
         """BM25Okapi score of every passage, equal to rank-bm25's `get_scores`."""
         scores = np.zeros(self.n_passages)
         for r in self._rows(query):  # in query order, repeats again: rank-bm25's sum order
-            lo, hi = self.indptr[r], self.indptr[r + 1]
-            scores[self.indices[lo:hi]] += self.weights[lo:hi]
+            passages, weights = self.posting(r)
+            scores[passages] += weights
         return scores
 
     def top_k(self, query: list[str], k: int) -> list[tuple[int, float]]:
@@ -120,7 +122,7 @@ class SparseBM25:
         rest = np.append(np.cumsum(bound[::-1])[::-1], 0.0) * (1 + _SLACK)
         used = int(np.searchsorted(np.cumsum(df), _CHEAP, side="right"))
         if used:  # the rarest lists are short: score their union exactly
-            lists = [self._posting(t)[0] for t in terms[:used]]
+            lists = [self.posting(t)[0] for t in terms[:used]]
             cand = lists[0] if used == 1 else np.unique(np.concatenate(lists))
             best = _best(cand, self._exact(cand, occurrences), k)
             if used == len(terms) or (len(best) == k and rest[used] < best[-1][1]):
@@ -134,7 +136,7 @@ class SparseBM25:
         done = 0
         while True:
             for t, m in zip(terms[done:used], repeats[done:used]):
-                passages, weights = self._posting(t)
+                passages, weights = self.posting(t)
                 partial[passages] += weights * m
             done = used
             cand = np.flatnonzero(partial > 0)
@@ -147,32 +149,39 @@ class SparseBM25:
                 return _best(cand, self._exact(cand, occurrences), k)
             used = int(np.argmax(rest < theta)) if theta > 0 else used + 1
 
-    def _posting(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+    def posting(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """The passages holding the term of `row`, ascending, and its weight in each."""
         lo, hi = self.indptr[row], self.indptr[row + 1]
-        return self.indices[lo:hi], self.weights[lo:hi]
+        passages = self.indices[lo:hi]
+        return passages, weight(self.idf[row], self.tf[lo:hi], self.norm[passages],
+                                self.params["k1"])
+
+    def frequencies(self, row: int, passages: np.ndarray) -> np.ndarray:
+        """How often the term of `row` occurs in each of the ascending `passages` (0: never)."""
+        lo, hi = self.indptr[row], self.indptr[row + 1]
+        held = self.indices[lo:hi]
+        at = np.minimum(np.searchsorted(held, passages), hi - lo - 1)
+        return np.where(held[at] == passages, self.tf[lo:hi][at], 0)
 
     def _exact(self, cand: np.ndarray, occurrences: list[int]) -> np.ndarray:
         """Scores of the ascending passages `cand`, summed in rank-bm25's order."""
         found: dict[int, np.ndarray] = {}
         scores = np.zeros(len(cand))
         for r in occurrences:
-            if r not in found:
-                passages, weights = self._posting(r)
-                at = np.minimum(np.searchsorted(passages, cand), len(passages) - 1)
-                found[r] = np.where(passages[at] == cand, weights[at], 0.0)
-            scores += found[r]  # adding 0.0 for a missing term leaves a sum unchanged
+            if r not in found:  # a missing term's weight is 0.0, as in rank-bm25
+                found[r] = weight(self.idf[r], self.frequencies(r, cand), self.norm[cand],
+                                  self.params["k1"])
+            scores += found[r]
         return scores
 
     def save(self, folder: Path) -> None:
-        """Write weights.npz, lengths.npy and meta.json (parameters, vocabulary) to `folder`."""
-        folder.mkdir(parents=True, exist_ok=True)
-        shape = (len(self.vocab), self.n_passages)
-        matrix = sp.csr_array((self.weights, self.indices, self.indptr), shape=shape)
-        sp.save_npz(folder / "weights.npz", matrix, compressed=False)
-        np.save(folder / "lengths.npy", self.doc_len, allow_pickle=False)
-        meta = {"format": FORMAT, **self.params, "passages": shape[1], "terms": shape[0],
-                "postings": len(self.weights), "tokens": int(self.doc_len.sum()),
-                "vocabulary": self.vocab}
+        """Write the postings, lengths and bounds as .npy files and meta.json to `folder`."""
+        manifest = save_arrays(folder, {
+            "indptr": self.indptr, "passages": self.indices, "tf": self.tf,
+            "lengths": self.doc_len, "term_max": self.term_max})
+        meta = {"format": FORMAT, **self.params, "passages": self.n_passages,
+                "terms": len(self.vocab), "postings": len(self.indices),
+                "tokens": int(self.doc_len.sum()), "arrays": manifest, "vocabulary": self.vocab}
         # written last: a save cut short leaves no meta.json, so `load` refuses it
         (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -181,12 +190,16 @@ class SparseBM25:
         """Read an index written by `save`; ValueError if a file is missing, cut or corrupt."""
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-            with open(folder / "weights.npz", "rb") as file:  # closed even when unzipping fails
-                matrix = sp.load_npz(file)
-            doc_len = np.load(folder / "lengths.npy", allow_pickle=False)
+            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+                raise ValueError(f"meta.json is not {FORMAT}")
+            arrays = load_arrays(folder, meta["arrays"])
             index = cls.__new__(cls)
-            index._adopt(*_checked(meta, matrix, doc_len))
-        except (OSError, ValueError, EOFError, KeyError, TypeError, zipfile.BadZipFile) as err:
+            index._adopt(*_checked(meta, arrays))
+            index.term_max = arrays["term_max"]
+            if index.params["average_idf"] != meta["average_idf"] or index.term_max.shape != (
+                    len(index.vocab),):
+                raise ValueError("corrupt index: idf or bounds")
+        except (OSError, ValueError, EOFError, KeyError, TypeError) as err:
             raise ValueError(f"unusable BM25 index in {folder}: {err}") from err
         return index
 
@@ -230,19 +243,6 @@ def _postings(key: np.ndarray, doc_len: np.ndarray, n_terms: int) -> tuple[np.nd
     return df, passages, tf
 
 
-def _idf(df: np.ndarray, n: int, epsilon: float) -> tuple[np.ndarray, float]:
-    """rank-bm25's idf per term (floored for terms in over half the passages) and its mean."""
-    values, inverse = np.unique(df, return_inverse=True)
-    # math.log as rank-bm25 uses: numpy's vectorised log may round the last bit differently
-    rest = np.array([math.log(n - int(v) + 0.5) for v in values])
-    own = np.array([math.log(int(v) + 0.5) for v in values])
-    idf = (rest - own)[inverse]
-    # rank-bm25 keeps a running sum; cumsum adds in the same order (np.sum would pair up)
-    average = float(np.cumsum(idf)[-1]) / len(idf)
-    idf[idf < 0] = epsilon * average
-    return idf, average
-
-
 def _best(passages: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
     """The k highest positive scores, ties to the lower passage; `passages` ascending."""
     keep = scores > 0
@@ -255,13 +255,17 @@ def _best(passages: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, f
     return [(int(p), float(s)) for p, s in zip(passages[order], scores[order])]
 
 
-def _checked(meta: Any, matrix: Any, doc_len: np.ndarray) -> tuple[Any, ...]:
-    """The parts of a loaded index, after checking every file agrees with meta.json."""
+def _smallest(largest: int) -> type:
+    """The smallest unsigned integer type that holds `largest`."""
+    return next(t for t in (np.uint8, np.uint16, np.uint32) if largest <= np.iinfo(t).max)
+
+
+def _checked(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> tuple[Any, ...]:
+    """The parts of a loaded index, after checking the arrays agree with meta.json."""
     def need(ok: Any, what: str) -> None:
         if not ok:
             raise ValueError(f"corrupt index: {what}")
 
-    need(isinstance(meta, dict) and meta.get("format") == FORMAT, "meta.json is not " + FORMAT)
     n, v, nnz = (meta[key] for key in ("passages", "terms", "postings"))
     need(all(isinstance(x, int) and x > 0 for x in (n, v, nnz)) and n < 2**31, "bad counts")
     vocab = meta["vocabulary"]
@@ -269,18 +273,19 @@ def _checked(meta: Any, matrix: Any, doc_len: np.ndarray) -> tuple[Any, ...]:
     need(all(type(r) is int for r in vocab.values()), "vocabulary rows")
     rows = np.fromiter(vocab.values(), dtype=np.int64, count=v)
     need(rows.min() == 0 and rows.max() == v - 1 and len(np.unique(rows)) == v, "vocabulary rows")
-    need(doc_len.shape == (n,) and doc_len.dtype == np.int64, "lengths.npy shape")
-    need(doc_len.min() >= 0 and int(doc_len.sum()) == meta["tokens"], "lengths.npy values")
-    params = {key: meta[key] for key in ("k1", "b", "epsilon", "avgdl", "average_idf")}
+    doc_len, indptr, indices, tf = (arrays[k] for k in ("lengths", "indptr", "passages", "tf"))
+    need(doc_len.shape == (n,) and doc_len.dtype == np.int64, "lengths shape")
+    need(doc_len.min() >= 0 and int(doc_len.sum()) == meta["tokens"], "lengths values")
+    params = {key: meta[key] for key in ("k1", "b", "epsilon", "avgdl")}
     need(all(isinstance(x, float | int) for x in params.values()), "parameters")
     need(params["avgdl"] == meta["tokens"] / n, "avgdl")
-    need(matrix.format == "csr" and matrix.shape == (v, n) and matrix.nnz == nnz, "matrix shape")
-    indptr, indices, weights = matrix.indptr.astype(np.int64), matrix.indices, matrix.data
-    need(weights.dtype == np.float64 and np.isfinite(weights).all(), "weights")
+    need(indptr.shape == (v + 1,) and indptr.dtype == np.int64, "row pointers")
+    need(indices.shape == tf.shape == (nnz,) and indices.dtype == np.int32, "postings shape")
+    need(tf.dtype.kind == "u" and tf.min() > 0, "term frequencies")
     # x[1:] > x[:-1] rather than np.diff(x) > 0: no integer temporary as big as the index
     need(indptr[0] == 0 and indptr[-1] == nnz and (indptr[1:] > indptr[:-1]).all(), "row pointers")
     need(indices.min() >= 0 and indices.max() < n, "passage indices")
     ascending = indices[1:] > indices[:-1]
     ascending[indptr[1:-1] - 1] = True  # a new row may start lower
     need(ascending.all(), "passages out of order")
-    return params, vocab, doc_len, indptr, indices.astype(np.int32, copy=False), weights
+    return params, vocab, doc_len, indptr, indices, tf

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from retrieval import Engine, load_corpus
 from retrieval.fingerprint import fingerprint
 from retrieval.index_store import open_index
-from retrieval.sparse_bm25 import SparseBM25
+from retrieval.window_bm25 import WindowBM25
 from tests.conftest import write_corpus
 
 FILES = {
@@ -42,7 +43,7 @@ def test_a_loaded_index_searches_as_the_built_one(corpus: Path, tmp_path: Path) 
     built = open_index(corpus, tmp_path / "cache")
     loaded = open_index(corpus, tmp_path / "cache")
     assert built.built and not loaded.built and loaded.folder == built.folder
-    assert loaded.documents == built.documents == load_corpus(corpus)
+    assert list(loaded.documents) == list(built.documents) == load_corpus(corpus)
     np.testing.assert_array_equal(loaded.index.spans, built.index.spans)
     assert dict(loaded.index.idf) == dict(built.index.idf)
     for q in QUERIES:
@@ -77,11 +78,12 @@ def test_any_change_to_the_corpus_rebuilds_and_nothing_else_does(
 
 
 def damage(folder: Path, how: str) -> None:
-    path = folder / {"cut corpus": "corpus.npz", "cut weights": "window/weights.npz",
-                     "flip text": "corpus.npz", "flip weights": "own/weights.npz",
-                     "bad meta": "meta.json", "meta a list": "meta.json",
-                     "cut lengths": "own/lengths.npy", "no window": "window/meta.json",
-                     "spans": "corpus.npz"}[how]
+    path = folder / {"cut text": "text.npy", "cut titles": "window/title_docs.npy",
+                     "flip text": "text.npy", "flip tf": "own/tf.npy",
+                     "flip window counts": "window/df.npy", "bad meta": "meta.json",
+                     "meta a list": "meta.json", "cut lengths": "own/lengths.npy",
+                     "no window": "window/meta.json", "old format": "meta.json",
+                     "spans": "spans.npy"}[how]
     raw = bytearray(path.read_bytes())
     if how.startswith("cut"):
         path.write_bytes(bytes(raw[: len(raw) // 2]))
@@ -94,41 +96,60 @@ def damage(folder: Path, how: str) -> None:
         path.write_text("[]", encoding="utf-8")
     elif how == "no window":
         path.unlink()
-    else:  # valid files, a span past its document's end
-        with np.load(path) as stored:
-            arrays = dict(stored)
-        arrays["spans"][-1, 2] += 10_000
-        np.savez(path, **arrays)
+    elif how == "old format":
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(meta | {"format": "qabot-index/1"}), encoding="utf-8")
+    else:  # a span past its document's end, its checksum updated: the values are checked too
+        spans = np.load(path)
+        spans[-1, 2] += 10_000
+        np.save(path, spans)
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        meta["arrays"]["spans"][2] = zlib.crc32(path.read_bytes())
+        (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
 
-@pytest.mark.parametrize("how", ["cut corpus", "cut weights", "flip text", "flip weights",
-                                 "bad meta", "meta a list", "cut lengths", "no window", "spans"])
+@pytest.mark.parametrize("how", ["cut text", "cut titles", "flip text", "flip tf",
+                                 "flip window counts", "bad meta", "meta a list", "cut lengths",
+                                 "no window", "old format", "spans"])
 def test_a_damaged_index_is_rebuilt_with_one_warning(
     corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, how: str
 ) -> None:
     first = open_index(corpus, tmp_path / "cache")
     assert first.folder is not None
+    documents = list(first.documents)  # before the damage: texts are read when asked for
     damage(first.folder, how)
     assert opened(corpus, tmp_path / "cache", caplog) == "built"
     assert [r.levelname for r in caplog.records].count("WARNING") == 1
     assert "unusable index" in caplog.text
     again = open_index(corpus, tmp_path / "cache")
-    assert not again.built and again.documents == first.documents
+    assert not again.built and list(again.documents) == documents
+
+
+def test_saved_documents_read_as_a_list_and_refuse_a_cut_file(corpus: Path,
+                                                               tmp_path: Path) -> None:
+    built = open_index(corpus, tmp_path / "cache")
+    loaded = open_index(corpus, tmp_path / "cache")
+    assert not loaded.built and loaded.folder is not None
+    assert loaded.documents[-1] == built.documents[-1]
+    assert loaded.documents[1:] == built.documents[1:]
+    with pytest.raises(IndexError):
+        loaded.documents[len(built.documents)]
+    fresh = open_index(corpus, tmp_path / "cache").documents
+    text = loaded.folder / "text.npy"
+    text.write_bytes(text.read_bytes()[:-5])  # cut while in use: a read says so
+    with pytest.raises(OSError, match="cut short"):
+        fresh[-1]
 
 
 def test_an_interrupted_save_leaves_no_index(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    calls = []
+    def write_then_fail(self: WindowBM25, folder: Path) -> None:
+        original(self, folder)  # its files are written; its meta.json and the index's are not
+        raise OSError(28, "No space left on device")
 
-    def save_then_fail(self: SparseBM25, folder: Path) -> None:
-        calls.append(folder)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        original(self, folder)
-
-    original = SparseBM25.save
-    monkeypatch.setattr(SparseBM25, "save", save_then_fail)
+    original = WindowBM25.save
+    monkeypatch.setattr(WindowBM25, "save", write_then_fail)
     cache = tmp_path / "cache"
     result = open_index(corpus, cache)
     assert result.folder is None and "cannot save the index" in caplog.text

@@ -7,7 +7,7 @@ import blingfire
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.chrome import content_lines, is_chrome
+from retrieval.chrome import content_lines, first_content_line, is_chrome
 from retrieval.sentences import paragraphs, sentence_offsets, split_sentences
 
 
@@ -32,6 +32,14 @@ def test_repeated_lines_are_kept_once():
     text = "Headline\nBody sentence one.\nHeadline\nBody sentence two."
     kept = [text[s:e] for s, e in content_lines(text)]
     assert kept == ["Headline", "Body sentence one.", "Body sentence two."]
+
+
+def test_the_first_content_line_is_the_first_of_all_content_lines():
+    for text in ["", "\n \n", "Skip to content\n\n  Real title  \nBody.", "Title\nTitle\nBody",
+                 "Photo by: AP\r\n404 error\r\nHeadline here\r\n"]:
+        lines = content_lines(text)
+        assert first_content_line(text) == (lines[0] if lines else None)
+    assert first_content_line("Skip to content\n\n  Real title  \nBody.") == (19, 29)
 
 
 def test_offsets_are_exact_and_unicode_safe():

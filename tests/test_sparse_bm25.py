@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import struct
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +123,7 @@ def test_index_from_term_ids_equals_index_from_lists(seed: int, n: int, words: i
     by_lists, by_ids = SparseBM25(corpus), SparseBM25.from_ids(ids, lengths, terms)
     assert list(by_ids.vocab.items()) == list(by_lists.vocab.items())
     assert by_ids.params == by_lists.params
-    for name in ("doc_len", "indptr", "indices", "weights", "term_max"):
+    for name in ("doc_len", "indptr", "indices", "tf", "term_max"):
         np.testing.assert_array_equal(getattr(by_ids, name), getattr(by_lists, name))
     with pytest.raises(ValueError):
         SparseBM25.from_ids(np.array([], dtype=np.int32), np.zeros(3, dtype=np.int64), terms)
@@ -147,49 +145,53 @@ def test_save_load_round_trip(saved: tuple[SparseBM25, Path]) -> None:
         assert loaded.top_k(query, 5) == index.top_k(query, 5)
 
 
-def npy_payload(npz: Path, member: str) -> int:
-    """Offset in the .npz file of the stored bytes of `member`."""
-    with zipfile.ZipFile(npz) as archive:
-        offset = archive.getinfo(member).header_offset
-    head = npz.read_bytes()[offset:offset + 30]
-    name_len, extra_len = struct.unpack("<HH", head[26:30])
-    return offset + 30 + name_len + extra_len
-
-
 def flip_byte(path: Path, at: int) -> None:
     raw = bytearray(path.read_bytes())
     raw[at] ^= 0x5A
     path.write_bytes(bytes(raw))
 
 
+def test_frequencies_take_the_smallest_type(saved: tuple[SparseBM25, Path]) -> None:
+    index, _ = saved
+    assert index.tf.dtype == np.uint8 and index.indices.dtype == np.int32
+    wide = SparseBM25([["a"] * 300, ["a", "b"]])
+    assert wide.tf.dtype == np.uint16
+    np.testing.assert_array_equal(wide.get_scores(["a"]), BM25Okapi([["a"] * 300, ["a", "b"]])
+                                  .get_scores(["a"]))
+
+
 @pytest.mark.parametrize("damage", [
-    "cut weights", "cut lengths", "cut meta", "flip weight", "flip passage", "lengths changed",
-    "vocabulary short", "meta not json", "no weights", "other matrix",
+    "cut passages", "cut lengths", "cut meta", "flip tf", "flip passage", "lengths changed",
+    "vocabulary short", "meta not json", "no tf", "other postings", "old format",
 ])
 def test_damaged_index_is_refused(saved: tuple[SparseBM25, Path], damage: str) -> None:
     _, folder = saved
-    weights, lengths, meta = folder / "weights.npz", folder / "lengths.npy", folder / "meta.json"
+    meta = folder / "meta.json"
     if damage.startswith("cut"):
-        path = {"weights": weights, "lengths": lengths, "meta": meta}[damage.split()[1]]
+        path = folder / f"{damage.split()[1]}.npy" if damage != "cut meta" else meta
         path.write_bytes(path.read_bytes()[: path.stat().st_size * 2 // 3])
-    elif damage == "flip weight":
-        flip_byte(weights, npy_payload(weights, "data.npy") + 200)
+    elif damage == "flip tf":
+        flip_byte(folder / "tf.npy", 200)
     elif damage == "flip passage":
-        flip_byte(weights, npy_payload(weights, "indices.npy") + 300)
+        flip_byte(folder / "passages.npy", 300)
     elif damage == "lengths changed":
-        values = np.load(lengths)
+        values = np.load(folder / "lengths.npy")
         values[3] += 1
-        np.save(lengths, values, allow_pickle=False)
+        np.save(folder / "lengths.npy", values, allow_pickle=False)
     elif damage == "vocabulary short":
         doc = json.loads(meta.read_text(encoding="utf-8"))
         doc["vocabulary"].popitem()
         meta.write_text(json.dumps(doc), encoding="utf-8")
     elif damage == "meta not json":
         meta.write_text("{", encoding="utf-8")
-    elif damage == "no weights":
-        weights.unlink()
-    elif damage == "other matrix":
+    elif damage == "no tf":
+        (folder / "tf.npy").unlink()
+    elif damage == "other postings":
         SparseBM25(zipf_corpus(4, 40, 25, 12)).save(folder.parent / "other")
-        weights.write_bytes((folder.parent / "other" / "weights.npz").read_bytes())
+        for name in ("passages.npy", "tf.npy"):
+            (folder / name).write_bytes((folder.parent / "other" / name).read_bytes())
+    elif damage == "old format":
+        doc = json.loads(meta.read_text(encoding="utf-8"))
+        meta.write_text(json.dumps(doc | {"format": "qabot-sparse-bm25/1"}), encoding="utf-8")
     with pytest.raises(ValueError, match="unusable BM25 index"):
         SparseBM25.load(folder)
