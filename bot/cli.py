@@ -34,7 +34,8 @@ def setup_logging(level: str) -> None:
 def build_engine(settings: Settings, corpus: Path | None = None) -> Engine:
     """The engine on `corpus` (default: the configured corpus); exits on a corpus error."""
     config = EngineConfig(
-        top_k=settings.top_k, threshold=settings.confidence_threshold, backend=settings.bm25_backend
+        top_k=settings.top_k, read_k=settings.read_k, threshold=settings.confidence_threshold,
+        backend=settings.bm25_backend,
     )
     try:
         return Engine.from_folder(corpus or settings.corpus_dir, config, settings.index_dir)
