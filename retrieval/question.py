@@ -97,7 +97,10 @@ def _focus(doc: Doc, wh_index: int) -> Token | None:
     wh = doc[wh_index]
     if wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
         return wh.head
-    # "What is the capital of France?" -> the attribute the copula names.
+    # "What is the capital of France?" -> the attribute the copula names. With another verb
+    # the subject is no focus: "What did the resolution demand?" asks for what it demanded.
+    if not any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc):
+        return None
     for tok in doc:
         if tok.dep_ in ("attr", "nsubj", "nsubjpass") and tok.pos_ == "NOUN" and tok.i != wh_index:
             return _named(tok)
