@@ -176,8 +176,9 @@ def show(rows: list[Result], extras: list[dict[str, Any]], engines: list[EngineR
         "growth while building; kept MB: after it.",
         "engine: Engine.from_folder on .txt files (100 passages each): reading, sentence "
         "splitting, tokenising, the sentence index and window counts, and saving; load: a new "
-        "process finding the saved index; resident MB: that whole process after answering; "
-        "search: Engine.search (sentence + window scores, pruned); answer: Engine.answer.",
+        "process finding the saved index; resident MB: that whole process after answering, its "
+        "parse worker included; search: Engine.search (sentence + window scores, pruned); "
+        "answer: Engine.answer, the parse worker on (timing starts before it is ready).",
     ]:
         console.print("note: " + note)
 

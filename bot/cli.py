@@ -31,11 +31,16 @@ def setup_logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def build_engine(settings: Settings, corpus: Path | None = None) -> Engine:
-    """The engine on `corpus` (default: the configured corpus); exits on a corpus error."""
+def build_engine(
+    settings: Settings, corpus: Path | None = None, one_question: bool = False
+) -> Engine:
+    """The engine on `corpus` (default: the configured corpus); exits on a corpus error.
+
+    For `one_question` no parse worker starts: it would be loading its model until the answer.
+    """
     config = EngineConfig(
         top_k=settings.top_k, read_k=settings.read_k, threshold=settings.confidence_threshold,
-        backend=settings.bm25_backend,
+        backend=settings.bm25_backend, parse_worker=settings.parse_worker and not one_question,
     )
     try:
         return Engine.from_folder(corpus or settings.corpus_dir, config, settings.index_dir)
@@ -63,7 +68,7 @@ def ask(
     if question == "-":
         question = sys.stdin.read()
     settings = settings_from_env()
-    answer = build_engine(settings, corpus).answer(question)
+    answer = build_engine(settings, corpus, one_question=True).answer(question)
     if as_json:
         typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:

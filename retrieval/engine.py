@@ -16,7 +16,7 @@ from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
 from retrieval.features import SentenceView, coverage, sentence_view, token_terms
 from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
-from retrieval.nlp import ParseCache
+from retrieval.nlp import ParseCache, start_worker
 from retrieval.normalize import answer_key
 from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
@@ -42,6 +42,7 @@ class EngineConfig:
     threshold: float = 0.2  # abstain below this confidence (chosen on the dev and check sets)
     backend: str = "sparse"  # or "rank-bm25", the reference implementation
     context: int = 1  # neighbouring sentences indexed with each sentence
+    parse_worker: bool = True  # parse about half the read sentences in a second process
 
 
 def clean_question(text: str) -> str:
@@ -70,6 +71,8 @@ class Engine:
         self.unseen_idf = index.idf.unseen
         self.model = load_model()
         self.parses = ParseCache()
+        if self.config.parse_worker:
+            start_worker()
 
     @classmethod
     def from_folder(
