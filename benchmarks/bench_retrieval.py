@@ -178,7 +178,7 @@ def show(rows: list[Result], extras: list[dict[str, Any]], engines: list[EngineR
         "splitting, tokenising, the sentence index and window counts, and saving; load: a new "
         "process finding the saved index; resident MB: that whole process after answering, its "
         "parse worker included; search: Engine.search (sentence + window scores, pruned); "
-        "answer: Engine.answer, the parse worker on (timing starts before it is ready).",
+        "answer: Engine.answer, the parse worker on.",
     ]:
         console.print("note: " + note)
 

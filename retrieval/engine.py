@@ -85,6 +85,8 @@ class Engine:
         changed or removed.
         """
         config = config or EngineConfig()
+        if config.parse_worker:  # it loads its model while the index loads
+            start_worker()
         if cache_dir is None:
             return cls(load_corpus(folder), config)
         opened = open_index(folder, cache_dir, config.context, config.backend)
