@@ -25,6 +25,17 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "thing": frozenset(),
 }
 
+_NUMERIC = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
+_NAMED = frozenset({"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP"})
+# Entity labels that cannot answer a question of a kind: "which country" is never a
+# person, "when" never a place. Spans the tagger left unlabelled (NP, PHRASE) stay in.
+KIND_CLASHES: dict[str, frozenset[str]] = {
+    "person": _NUMERIC | {"DATE", "TIME"},
+    "place": _NUMERIC | {"PERSON", "DATE", "TIME"},
+    "date": _NAMED | {"MONEY", "PERCENT"},
+    "number": _NAMED,
+}
+
 # Focus nouns of "which/what X" questions that name an answer kind.
 FOCUS_KINDS: dict[str, str] = {
     **dict.fromkeys("year date day month century decade time era period season".split(), "date"),
@@ -79,6 +90,11 @@ class Question:
     @property
     def labels(self) -> frozenset[str]:
         return KIND_LABELS[self.kind]
+
+    @property
+    def clashes(self) -> frozenset[str]:
+        """Entity labels that cannot be the answer."""
+        return KIND_CLASHES.get(self.kind, frozenset())
 
 
 def _focus(doc: Doc, wh_index: int) -> Token | None:

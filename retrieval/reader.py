@@ -81,9 +81,11 @@ def featurize(
     q: Question, views: list[tuple[int, SentenceView]]
 ) -> Iterator[tuple[int, SentenceView, Candidate, dict[str, float]]]:
     """Every candidate of the given sentences with its features, except those that merely
-    repeat the question ("the city" for "which city ...")."""
+    repeat the question ("the city" for "which city ...") or are of a kind it cannot want."""
     for sent_id, view in views:
         for cand in extract(view.doc):
+            if cand.label in q.clashes:
+                continue
             f = features(q, view, cand)
             if not f["q_overlap_all"]:
                 yield sent_id, view, cand, f

@@ -141,6 +141,18 @@ def test_featurize_yields_every_candidate_that_does_not_repeat_the_question(nlp)
     assert all(f["bias"] == 1.0 for *_, f in rows)
 
 
+def test_featurize_leaves_out_entities_of_a_kind_the_question_cannot_want(nlp):
+    sentences = ["Bashar al-Assad met envoys from Qatar in Paris on Monday."]
+    q, views = setup(nlp, "Which country sent envoys?", sentences)
+    labels = {c.label for _, _, c, _ in featurize(q, views)}
+    assert "GPE" in labels and not labels & {"PERSON", "DATE"}
+    q, views = setup(nlp, "When did Assad meet envoys?", sentences)
+    labels = {c.label for _, _, c, _ in featurize(q, views)}
+    assert "DATE" in labels and not labels & {"PERSON", "GPE"}
+    q, views = setup(nlp, "What did Assad do?", sentences)  # no kind: every entity may answer
+    assert {"PERSON", "GPE", "DATE"} <= {c.label for _, _, c, _ in featurize(q, views)}
+
+
 def test_read_gives_spans_best_first(nlp, model):
     q, views = setup(nlp, "When did the museum open?",
                      ["The museum opened on May 4, 1990.", "It closed in 2001."])
