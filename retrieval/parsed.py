@@ -53,6 +53,33 @@ def word_terms(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+# Suffix rewrites from a people's or language's adjective to its country's name, tried in
+# turn (Syrian -> Syria, Iranian -> Iran, Italian -> Italy, Chinese -> China, Turkish ->
+# Turkey, Israeli -> Israel); a rewrite that is no country never matches a question's term.
+_DEMONYM_SUFFIXES = (
+    ("ian", ""), ("ian", "a"), ("ian", "y"), ("an", "a"), ("an", "o"), ("n", ""), ("an", "any"),
+    ("ese", ""), ("ese", "a"), ("ese", "on"), ("ish", "ey"), ("ish", "and"), ("i", ""),
+)
+_IRREGULAR_DEMONYMS = {
+    "french": "france", "british": "britain", "dutch": "netherlands", "greek": "greece",
+    "swiss": "switzerland", "welsh": "wales", "scottish": "scotland", "irish": "ireland",
+    "english": "england", "spanish": "spain", "danish": "denmark", "swedish": "sweden",
+    "finnish": "finland", "norwegian": "norway", "peruvian": "peru", "afghan": "afghanistan",
+}
+
+
+@lru_cache(maxsize=4096)
+def demonym_terms(word: str) -> frozenset[str]:
+    """Terms of the places a capitalised adjective may come from: "Syrian" matches a
+    question about Syria, "Iranian-backed" one about Iran."""
+    lower = word.lower()
+    roots = {_IRREGULAR_DEMONYMS.get(lower, "")} | {
+        lower[: -len(end)] + new for end, new in _DEMONYM_SUFFIXES
+        if lower.endswith(end) and len(lower) - len(end) >= 3
+    }
+    return frozenset(t for root in roots if root for t in tokenize(root))
+
+
 def tokens(doc: Doc) -> Tokens:
     """The token table of `doc`, built on first use."""
     found = doc.user_data.get(_KEY)
@@ -74,8 +101,9 @@ def _read(doc: Doc) -> Tokens:
     lower = tuple(t if t == w else w for t, w in zip(text, lower))
     tag, pos, dep, ent_type = (tuple(_labels.setdefault(x, x) for x in col)
                                for col in (tag, pos, dep, ent_type))
-    return Tokens(
-        text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct,
-        tuple(word_terms(t) for t in text),
+    terms = tuple(
+        word_terms(t) | demonym_terms(t) if e == "NORP" and t[:1].isupper() else word_terms(t)
+        for t, e in zip(text, ent_type)
     )
+    return Tokens(text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct, terms)
 

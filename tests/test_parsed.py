@@ -5,7 +5,7 @@ import pytest
 from spacy.tokens import Doc
 
 from retrieval.nlp import pipeline
-from retrieval.parsed import tokens
+from retrieval.parsed import demonym_terms, tokens
 from retrieval.tokenize import tokenize
 
 TEXTS = [
@@ -34,7 +34,7 @@ def test_columns_match_the_tokens(doc: Doc) -> None:
     assert tk.like_num == tuple(t.like_num for t in doc)
     assert tk.content == tuple(not t.is_stop and not t.is_punct for t in doc)
     assert tk.punct == tuple(t.is_punct for t in doc)
-    assert tk.terms == tuple(frozenset(tokenize(t.text)) for t in doc)
+    assert all(tk.terms[t.i] == frozenset(tokenize(t.text)) for t in doc if t.ent_type_ != "NORP")
 
 
 def test_paths_are_the_token_and_its_ancestors(doc: Doc) -> None:
@@ -51,3 +51,23 @@ def test_span_text_is_spacy_span_text(doc: Doc) -> None:
 
 def test_the_table_is_read_once_per_doc(doc: Doc) -> None:
     assert tokens(doc) is tokens(doc)
+
+
+def test_a_peoples_adjective_also_names_its_country() -> None:
+    doc = pipeline()("Syrian, Iranian and Chinese officials met French and Turkish envoys.")
+    tk = tokens(doc)
+    terms = dict(zip(tk.text, tk.terms))
+    assert {t: tk.ent_type[tk.text.index(t)] for t in ("Syrian", "Iranian", "French")} == {
+        "Syrian": "NORP", "Iranian": "NORP", "French": "NORP"}
+    for word, country in [("Syrian", "Syria"), ("Iranian", "Iran"), ("Chinese", "China"),
+                          ("French", "France"), ("Turkish", "Turkey")]:
+        assert set(tokenize(word)) | set(tokenize(country)) <= terms[word], word
+    assert terms["officials"] == frozenset(tokenize("officials"))
+
+
+def test_demonyms_follow_regular_and_irregular_forms() -> None:
+    for word, country in [("Israeli", "Israel"), ("Italian", "Italy"), ("Mexican", "Mexico"),
+                          ("Lebanese", "Lebanon"), ("Polish", "Poland"), ("German", "Germany"),
+                          ("British", "Britain")]:
+        assert tokenize(country)[0] in demonym_terms(word), word
+    assert demonym_terms("Kurd") == frozenset()  # too short to rewrite
