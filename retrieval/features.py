@@ -154,7 +154,9 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
     path, relations = min((tree_path(view, root, i) for i in outside), default=(MAX_PATH, "none"))
     head = tk.head[root]
     dep = tk.dep[root] if tk.dep[root] in _ROOT_DEPS else "other"
-    type_match = cand.label in q.labels
+    # "Which countries ...": a list of countries is of the kind asked for.
+    type_match = cand.label in q.labels or (
+        q.plural and cand.label == "LIST" and tk.ent_type[root] in q.labels)
     text = tk.span_text(s, e)
     cshape = shape(text)
 

@@ -107,6 +107,15 @@ def test_type_match_and_repeating_the_question(nlp):
     assert date["near"] == 1.0  # "opened" is next to it
 
 
+def test_a_list_of_the_kind_asked_matches_a_plural_question(nlp):
+    sentence = ["Lavrov said that talks should include Turkey, Saudi Arabia and possibly Qatar."]
+    q, [(_, view)] = setup(nlp, "Which countries should the talks include?", sentence)
+    whole = span(view, "Turkey, Saudi Arabia and possibly Qatar")
+    assert whole.label == "LIST" and features(q, view, whole)["type_match"] == 1.0
+    q, [(_, view)] = setup(nlp, "Which country should the talks include?", sentence)
+    assert features(q, view, whole)["type_match"] == 0.0  # one country: one name
+
+
 def test_role_match_feature(nlp):
     q, [(_, view)] = setup(nlp, "Who will meet Putin?",
                            ["Kerry, who will meet Putin later, told Lavrov about the plan."])
