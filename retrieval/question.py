@@ -86,6 +86,7 @@ class Question:
     superlatives: frozenset[str] = frozenset()  # "least", "largest": words a swap would change
     plural: bool = False  # the focus is plural ("which countries"): a list may be the answer
     slot: tuple[str, str] | None = None  # the word and role asked for: ("meet", "subj")
+    owners: frozenset[str] = frozenset()  # terms of names in the possessive ("TESLA's father")
 
     @property
     def labels(self) -> frozenset[str]:
@@ -209,9 +210,10 @@ def analyze(text: str, doc: Doc) -> Question:
     if "percent" in lower or "percentage" in lower:
         kind = "percent" if wh in ("what", "how") else kind
     names = frozenset(t for tok in doc if tok.pos_ in ("PROPN", "NUM") for t in tokenize(tok.text))
+    owners = frozenset(t for tok in doc if tok.dep_ == "poss" for t in tokenize(tok.text)) & names
     supers = frozenset(tok.lower_ for tok in doc if tok.tag_ in ("JJS", "RBS"))
     negated = any(tok.dep_ == "neg" for tok in doc)
     return Question(
         text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
-        asked(doc, slot_token) if slot_token is not None else None,
+        asked(doc, slot_token) if slot_token is not None else None, owners,
     )

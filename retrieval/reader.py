@@ -84,11 +84,21 @@ def featurize(
     repeat the question ("the city" for "which city ...") or are of a kind it cannot want."""
     for sent_id, view in views:
         for cand in extract(view.doc):
-            if cand.label in q.clashes:
+            if cand.label in q.clashes or _named_in_question(q, view, cand):
                 continue
             f = features(q, view, cand)
             if not f["q_overlap_all"]:
                 yield sent_id, view, cand, f
+
+
+def _named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """A person the question names is who it asks about, not its answer ("Sergei Lavrov"
+    for "Whom did Kerry see after his talks with Lavrov?"), unless it asks about their
+    relatives ("Tesla's father" may be "Milutin Tesla")."""
+    if cand.label != "PERSON":
+        return False
+    last = view.terms[cand.end - 1]
+    return bool(last) and last <= q.names and not last & q.owners
 
 
 def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> list[Scored]:

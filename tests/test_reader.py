@@ -158,8 +158,19 @@ def test_featurize_leaves_out_entities_of_a_kind_the_question_cannot_want(nlp):
     q, views = setup(nlp, "When did Assad meet envoys?", sentences)
     labels = {c.label for _, _, c, _ in featurize(q, views)}
     assert "DATE" in labels and not labels & {"PERSON", "GPE"}
-    q, views = setup(nlp, "What did Assad do?", sentences)  # no kind: every entity may answer
+    q, views = setup(nlp, "What did the envoys do?", sentences)  # no kind: any entity may answer
     assert {"PERSON", "GPE", "DATE"} <= {c.label for _, _, c, _ in featurize(q, views)}
+
+
+def test_a_person_the_question_names_is_no_answer_unless_it_asks_of_their_family(nlp):
+    q, views = setup(nlp, "Whom did Kerry see after his talks with Lavrov?",
+                     ["John Kerry met Vladimir Putin after talks with Sergei Lavrov."])
+    people = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views) if c.label == "PERSON"}
+    assert people == {"Vladimir Putin"}
+    q, views = setup(nlp, "Who was Tesla's father?",
+                     ["Nikola Tesla's father, Milutin Tesla, was an Orthodox priest."])
+    assert q.owners == {"tesla"}
+    assert "Milutin Tesla" in {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
 
 
 def test_read_gives_spans_best_first(nlp, model):
