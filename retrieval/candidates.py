@@ -71,9 +71,9 @@ def extract(doc: Doc) -> list[Candidate]:
     for chunk in doc.noun_chunks:
         add(chunk.start, chunk.end, "NP")
         add(*_trim(tk, chunk.start, chunk.end), "NP")
-        # "the role of the president": a noun phrase with its "of" complement.
+        # "the role of the president", "an end to air strikes": a noun phrase with its complement.
         nxt = chunk.end
-        if nxt < len(doc) and tk.lower[nxt] == "of":
+        if nxt < len(doc) and tk.lower[nxt] in ("of", "to"):
             obj = [c for c in kids[nxt] if tk.dep[c] == "pobj"]
             if obj:
                 add(*_trim(tk, chunk.start, doc[obj[0]].right_edge.i + 1), "NP")

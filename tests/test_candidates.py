@@ -1,4 +1,4 @@
-"""Candidate spans: entities, trimmed noun phrases, "of" complements, qualifiers, lists, numbers."""
+"""Candidate spans: entities, trimmed noun phrases, "of"/"to" complements, qualifiers, lists, numbers."""
 from __future__ import annotations
 
 import pytest
@@ -30,10 +30,11 @@ def test_noun_phrases_with_and_without_their_determiner(spans):
     assert found["the leaders"] == found["leaders"] == "NP"
 
 
-def test_noun_phrase_with_its_of_complement(spans):
+def test_noun_phrase_with_its_of_or_to_complement(spans):
     found = spans("The minister met the leaders of Turkey and Iran.")
     assert found["leaders of Turkey and Iran"] == "NP"
     assert spans("The role of the president is limited.")["role of the president"] == "NP"
+    assert spans("They demanded an end to the strikes.")["end to the strikes"] == "NP"
 
 
 def test_entity_with_a_leading_article_is_also_offered_trimmed(spans):
