@@ -13,7 +13,7 @@ import numpy as np
 from retrieval.bm25 import top_k
 from retrieval.corpus import load_corpus
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
-from retrieval.features import SentenceView, coverage, sentence_view, token_terms
+from retrieval.features import SentenceView, coverage, refers_back, sentence_view, token_terms
 from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
 from retrieval.nlp import ParseCache, start_worker
@@ -191,7 +191,9 @@ class Engine:
         weights = self.term_weights(q)
         best = top[0][1] if top[0][1] > 0 else 1.0
         terms = [token_terms(d) for d in docs]
-        covers = [coverage(set().union(*ts) if ts else set(), weights) for ts in terms]
+        inherited = [self.previous_terms(i) if refers_back(d) else frozenset()
+                     for (i, _), d in zip(top, docs)]
+        covers = [coverage(set().union(prev, *ts), weights) for ts, prev in zip(terms, inherited)]
         unseen = sum(w for t, w in weights.items() if t not in self.idf) / (sum(weights.values()) or 1)
         windows = [self.window_terms(i) for i, _ in top]
         views = [
@@ -199,10 +201,11 @@ class Engine:
                 d, ts, window, weights, missing=self.missing(window, weights), unseen=unseen,
                 prev_cover=self.neighbour_cover(i, -1, weights),
                 next_cover=self.neighbour_cover(i, 1, weights),
-                next_opening=self.next_opening(i), question=q.terms,
+                next_opening=self.next_opening(i), question=q.terms, inherited=prev,
                 best_cover=max(covers), bm25_rel=s / best, rank=r,
             ))
-            for r, ((i, s), d, ts, window) in enumerate(zip(top, docs, terms, windows))
+            for r, ((i, s), d, ts, window, prev) in enumerate(
+                zip(top, docs, terms, windows, inherited))
         ]
         return q, views
 
@@ -220,6 +223,12 @@ class Engine:
         if not 0 <= j < len(self.sentences) or self.sentences[j].doc != self.sentences[i].doc:
             return 0.0
         return coverage(_text_terms(self.sentences[j].text), weights)
+
+    def previous_terms(self, i: int) -> frozenset[str]:
+        """Terms of the sentence before sentence i in the same document (none at its start)."""
+        if i == 0 or self.sentences[i - 1].doc != self.sentences[i].doc:
+            return frozenset()
+        return _text_terms(self.sentences[i - 1].text)
 
     def next_opening(self, i: int) -> tuple[str, ...]:
         """The first words of the next sentence in the same document, lowercase."""

@@ -17,7 +17,8 @@ from retrieval.tokenize import tokenize
 
 # The next sentence opens by referring back ("The city has ...", "He said ..."): the
 # thing it talks about may be named in this sentence.
-_ANAPHORS = frozenset("the this that these those he she it they his her its their".split())
+_DETERMINERS = frozenset("the this that these those".split())
+_ANAPHORS = _DETERMINERS | frozenset("he she it they his her its their".split())
 # An owner ("France's channel") or a describing word ("French channel") does not name it.
 _GOVERNED_DEPS = frozenset({"compound", "appos", "pobj", "prep", "nummod"})
 _ROOT_DEPS = ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "compound", "attr", "conj", "npadvmod")
@@ -67,16 +68,29 @@ def token_terms(doc: Doc) -> tuple[frozenset[str], ...]:
     return tokens(doc).terms
 
 
+def refers_back(doc: Doc) -> bool:
+    """The sentence opens by referring to the one before: "Those strikes have killed ...",
+    "The city has been divided ...", "It was founded ..."."""
+    tk = tokens(doc)
+    if not tk.lower:
+        return False
+    if tk.lower[0] in _DETERMINERS:
+        return len(tk.pos) > 1 and tk.pos[1] == "NOUN"
+    return tk.lower[0] in _ANAPHORS
+
+
 def sentence_view(
     doc: Doc, terms: tuple[frozenset[str], ...], window: frozenset[str],
     weights: dict[str, float], next_opening: tuple[str, ...] = (),
-    question: tuple[str, ...] = (), **context: float,
+    question: tuple[str, ...] = (), inherited: frozenset[str] = frozenset(), **context: float,
 ) -> SentenceView:
     """Pre-compute the question-sentence alignment once per sentence.
 
-    `context` holds prev_cover, next_cover, missing, unseen, best_cover, bm25_rel and rank.
+    `inherited` are the terms of the sentence before when this one refers back to it; they
+    count towards its coverage. `context` holds prev_cover, next_cover, missing, unseen,
+    best_cover, bm25_rel and rank.
     """
-    cover = coverage(set().union(*terms) if terms else set(), weights)
+    cover = coverage(set().union(inherited, *terms), weights)
     weight = tuple(sum(weights.get(t, 0.0) for t in ts) for ts in terms)
     table = tokens(doc)
     return SentenceView(

@@ -126,3 +126,19 @@ def test_window_terms_are_the_terms_of_the_joined_window():
             s.text for s in engine.sentences[max(0, i - 1) : i + 2] if s.doc == sent.doc
         ]
         assert engine.window_terms(i) == set(tokenize(" ".join(parts)))
+
+
+def test_a_sentence_that_refers_back_is_read_with_the_one_before():
+    # Both windows name the coalition; only the first sentence's "Those strikes" are its,
+    # so the other toll is about other strikes, not a disagreement.
+    engine = Engine([
+        doc("050", "Coalition raids", "A coalition led by Washington has been bombing militants "
+            "since 2014. Those strikes have killed 322 civilians, monitors said. Aid groups asked "
+            "for access."),
+        doc("051", "Air war", "Officials spoke of the coalition on Monday. Russian air strikes have "
+            "killed 1,000 civilians, monitors said. Talks are planned."),
+        doc("052", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
+    ])
+    a = engine.answer("How many civilians have the coalition strikes killed?")
+    assert a.found and a.text == "322" and a.sources == ("050",)
+    assert a.conflicts == ()

@@ -7,8 +7,8 @@ import pytest
 
 from retrieval.candidates import Candidate, extract
 from retrieval.features import (
-    MAX_PATH, SentenceView, coverage, features, mismatch, sentence_view, shape, token_terms,
-    tree_path,
+    MAX_PATH, SentenceView, coverage, features, mismatch, refers_back, sentence_view, shape,
+    token_terms, tree_path,
 )
 from retrieval.nlp import pipeline
 from retrieval.question import Question, analyze
@@ -249,3 +249,15 @@ def test_shipped_confidence_grows_with_score_and_margin(nlp, model):
     low = model.confidence(signals(q, view, 1.0, 5.0, 0.1))
     assert low < model.confidence(signals(q, view, 1.0, 15.0, 0.1))
     assert low < model.confidence(signals(q, view, 1.0, 5.0, 3.0))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Those strikes have killed 322 civilians.", True),
+    ("The city has been divided for years.", True),
+    ("It was founded in 1850.", True),
+    ("The United Nations will lead the talks.", False),  # a name, not a reference
+    ("Russian strikes killed 1,000 civilians.", False),
+    ("", False),
+])
+def test_refers_back(nlp, sentence, expected):
+    assert refers_back(nlp(sentence)) is expected
