@@ -35,6 +35,8 @@ KIND_CLASHES: dict[str, frozenset[str]] = {
     "date": _NAMED | {"MONEY", "PERCENT"},
     "number": _NAMED,
 }
+_TIME_UNITS = frozenset(
+    "second minute hour day night week weekend month year decade century time season".split())
 
 # Focus nouns of "which/what X" questions that name an answer kind.
 FOCUS_KINDS: dict[str, str] = {
@@ -95,7 +97,10 @@ class Question:
     @property
     def clashes(self) -> frozenset[str]:
         """Entity labels that cannot be the answer."""
-        return KIND_CLASHES.get(self.kind, frozenset())
+        out = KIND_CLASHES.get(self.kind, frozenset())
+        if self.kind == "number" and self.focus and self.focus not in _TIME_UNITS:
+            out |= {"DATE", "TIME"}  # "how many appearances" is no "three years"
+        return out
 
 
 def _focus(doc: Doc, wh_index: int) -> Token | None:

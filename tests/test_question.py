@@ -107,3 +107,12 @@ def test_generic_noun_phrase_keeps_its_slot(ask):
 def test_generic_noun_is_not_a_focus_modifier(ask):
     assert "kind" not in ask("What kind of company makes the engines?").focus_mods
     assert "name" not in ask("What is the name of the river that flows through Paris?").focus_mods
+
+
+def test_kinds_rule_out_entity_labels_that_cannot_answer(ask):
+    assert {"PERSON", "DATE"} <= ask("Which country sent troops?").clashes
+    assert {"GPE", "PERSON"} <= ask("When did the war start?").clashes
+    assert "DATE" in ask("How many appearances has the team made?").clashes
+    assert "DATE" not in ask("How many years did the war last?").clashes
+    assert "DATE" not in ask("How old was he?").clashes  # "25 years old"
+    assert ask("What did the minister say?").clashes == frozenset()
