@@ -40,6 +40,7 @@ def build_engine(
     """
     config = EngineConfig(
         top_k=settings.top_k, read_k=settings.read_k, threshold=settings.confidence_threshold,
+        max_unseen=settings.max_unseen,
         backend=settings.bm25_backend, parse_worker=settings.parse_worker and not one_question,
     )
     try:

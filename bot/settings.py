@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     read_k: int = Field(default=5, ge=1, le=50)
     parse_worker: bool = True
-    confidence_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
+    confidence_threshold: float = Field(default=0.15, ge=0.0, le=1.0)
+    max_unseen: float = Field(default=0.5, ge=0.0, le=1.0)
     bm25_backend: Literal["sparse", "rank-bm25"] = "sparse"
     index_dir: Path = DEFAULT_INDEX_DIR
     log_level: str = "WARNING"

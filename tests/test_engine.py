@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -142,3 +143,11 @@ def test_a_sentence_that_refers_back_is_read_with_the_one_before():
     a = engine.answer("How many civilians have the coalition strikes killed?")
     assert a.found and a.text == "322" and a.sources == ("050",)
     assert a.conflicts == ()
+
+
+def test_a_question_mostly_of_words_the_corpus_never_uses_is_not_answered(city_engine):
+    question = "When did the Harbour Bridge open to zorblax quixotic fnargle travellers?"
+    a = city_engine.answer(question)
+    assert not a.found and a.reason == "low_confidence"
+    lenient = Engine(city_engine.documents, replace(city_engine.config, max_unseen=1.0))
+    assert lenient.answer(question).text == "March 3, 2019"

@@ -19,8 +19,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 # (question file, least answerable-correct share, least unanswerable-abstained share)
 FLOORS = [
     (SHARED / "seeds_dev.jsonl", 0.80, 1.0),
-    (DATA / "seeds_extra.jsonl", 0.80, 1.0),
-    (DATA / "seeds_blind.jsonl", 0.60, 0.6),
+    (DATA / "seeds_extra.jsonl", 0.90, 1.0),
+    (DATA / "seeds_blind.jsonl", 0.70, 0.6),
+    (DATA / "seeds_offtopic.jsonl", None, 0.85),  # general knowledge the seeds do not hold
 ]
 
 
@@ -35,9 +36,10 @@ def test_seed_question_sets_keep_their_scores(seeds_engine, path, answered, abst
     gold = rows(path)
     preds = [seeds_engine.answer(r["question"]) for r in gold]
     scores = score(gold, [{"answer": a.text, "sources": list(a.sources)} for a in preds])
-    assert scores.correct / scores.answerable >= answered
+    if answered is not None:
+        assert scores.correct / scores.answerable >= answered
+        assert scores.cite_p >= 0.95
     assert scores.abstained / scores.unanswerable >= abstained
-    assert scores.cite_p >= 0.95
 
 
 def test_general_knowledge_questions_are_never_answered_from_the_seeds(seeds_engine):
