@@ -161,7 +161,8 @@ class Engine:
         margin = groups[0].score - groups[1].score if len(groups) > 1 else 5.0
         type_match = float(best.label in q.labels)
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
-        if confidence < self.config.threshold or best.view.unseen >= self.config.max_unseen:
+        if (confidence < self.config.threshold or best.view.unseen >= self.config.max_unseen
+                or self.role_unknown(q)):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -179,6 +180,12 @@ class Engine:
             question, best.text, evidence[0].quote, sources, confidence,
             evidence=tuple(evidence), conflicts=conflicts, passages=hits,
         )
+
+    def role_unknown(self, q: Question) -> bool:
+        """The corpus never uses the role a who-question asks about ("Who is the king of
+        Saudi Arabia?" of articles that never mention a king), so it never says who holds it."""
+        terms = tokenize(q.role) if q.role else []
+        return bool(terms) and not any(t in self.idf for t in terms)
 
     def term_weights(self, q: Question) -> dict[str, float]:
         """idf of each question term; a term the corpus lacks weighs the most."""

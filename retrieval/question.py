@@ -89,6 +89,7 @@ class Question:
     plural: bool = False  # the focus is plural ("which countries"): a list may be the answer
     slot: tuple[str, str] | None = None  # the word and role asked for: ("meet", "subj")
     owners: frozenset[str] = frozenset()  # terms of names in the possessive ("TESLA's father")
+    role: str | None = None  # the noun a who-question asks the holder of ("Who is the KING of ...")
 
     @property
     def labels(self) -> frozenset[str]:
@@ -193,8 +194,11 @@ def analyze(text: str, doc: Doc) -> Question:
     plural = False
     mods: frozenset[str] = frozenset()
     kind = "thing"
+    role = None
     if wh in ("who", "whom", "whose"):
         kind = "person"
+        held = _focus(doc, wh_index) if wh_index + 1 < len(doc) else None
+        role = held.text.lower() if held is not None else None
     elif wh == "when":
         kind = "date"
     elif wh == "where":
@@ -220,5 +224,5 @@ def analyze(text: str, doc: Doc) -> Question:
     negated = any(tok.dep_ == "neg" for tok in doc)
     return Question(
         text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
-        asked(doc, slot_token) if slot_token is not None else None, owners,
+        asked(doc, slot_token) if slot_token is not None else None, owners, role,
     )

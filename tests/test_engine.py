@@ -151,3 +151,11 @@ def test_a_question_mostly_of_words_the_corpus_never_uses_is_not_answered(city_e
     assert not a.found and a.reason == "low_confidence"
     lenient = Engine(city_engine.documents, replace(city_engine.config, max_unseen=1.0))
     assert lenient.answer(question).text == "March 3, 2019"
+
+
+def test_a_who_question_about_a_role_the_corpus_never_names_is_not_answered(
+        city_engine, seeds_engine):
+    assert city_engine.answer("Who is the mayor of the city?").text == "Anna Berg"
+    # Saudi Arabia and a person are in the news; a king is not, so neither is the answer.
+    a = seeds_engine.answer("Who is the king of Saudi Arabia?")
+    assert not a.found and a.reason == "low_confidence"

@@ -21,7 +21,7 @@ FLOORS = [
     (SHARED / "seeds_dev.jsonl", 0.80, 1.0),
     (DATA / "seeds_extra.jsonl", 0.90, 1.0),
     (DATA / "seeds_blind.jsonl", 0.70, 0.6),
-    (DATA / "seeds_offtopic.jsonl", None, 0.85),  # general knowledge the seeds do not hold
+    (DATA / "seeds_offtopic.jsonl", None, 0.95),  # general knowledge the seeds do not hold
 ]
 
 

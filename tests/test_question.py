@@ -116,3 +116,10 @@ def test_kinds_rule_out_entity_labels_that_cannot_answer(ask):
     assert "DATE" not in ask("How many years did the war last?").clashes
     assert "DATE" not in ask("How old was he?").clashes  # "25 years old"
     assert ask("What did the minister say?").clashes == frozenset()
+
+
+def test_a_who_question_names_the_role_it_asks_about(ask):
+    assert ask("Who is the king of Saudi Arabia?").role == "king"
+    assert ask("Who was the first man on the Moon?").role == "man"
+    assert ask("Who will meet Putin?").role is None
+    assert ask("Which king ruled Poland?").role is None  # the focus already says it
