@@ -9,7 +9,7 @@ from retrieval.parsed import Tokens, tokens
 
 MAX_TOKENS = 12
 _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
-_NUMERIC = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"}
+NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
 _PHRASE_DEPS = {"pobj", "dobj", "attr", "appos", "nsubj", "nsubjpass", "oprd", "acomp", "npadvmod"}
 
 
@@ -37,7 +37,7 @@ def _trim(tk: Tokens, start: int, end: int) -> tuple[int, int]:
 
 def _label(ent: Span) -> str:
     """The entity's label, with names like "TF1" or "G20" that spaCy types as numbers fixed."""
-    if ent.label_ in _NUMERIC and not any(t.like_num for t in ent) and any(
+    if ent.label_ in NUMERIC_LABELS and not any(t.like_num for t in ent) and any(
         ch.isdigit() for ch in ent.text
     ) and any(ch.isalpha() for ch in ent.text):
         return "NAME"

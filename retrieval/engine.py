@@ -13,7 +13,10 @@ import numpy as np
 from retrieval.bm25 import top_k
 from retrieval.corpus import load_corpus
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
-from retrieval.features import SentenceView, coverage, refers_back, sentence_view, token_terms
+from retrieval.candidates import Candidate
+from retrieval.features import (
+    SentenceView, coverage, is_type_match, refers_back, sentence_view, token_terms,
+)
 from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
 from retrieval.nlp import ParseCache, start_worker
@@ -147,7 +150,12 @@ class Engine:
         hits = tuple(self.hit(i, s) for i, s in ranked[: self.config.top_k])
         if not ranked:
             return Answer(question, None, None, (), 0.0, reason="not_found")
+        if self.unseen_share(terms) >= self.config.max_unseen:
+            # The corpus is about something else: nothing is worth parsing.
+            return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         q, views = self.reading(text, ranked)
+        if self.role_unknown(q):
+            return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         weights = self.term_weights(q)
         cands = read(q, views, self.model)
         if not cands:
@@ -159,10 +167,9 @@ class Engine:
             return self.window_cover(i, weights)
 
         margin = groups[0].score - groups[1].score if len(groups) > 1 else 5.0
-        type_match = float(best.label in q.labels)
+        type_match = float(is_type_match(q, best.view, Candidate(best.start, best.end, best.label)))
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
-        if (confidence < self.config.threshold or best.view.unseen >= self.config.max_unseen
-                or self.role_unknown(q)):
+        if confidence < self.config.threshold:
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -191,6 +198,11 @@ class Engine:
         """idf of each question term; a term the corpus lacks weighs the most."""
         return {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
 
+    def unseen_share(self, terms: Sequence[str]) -> float:
+        """The share of the question's weight on terms the corpus never uses."""
+        weights = {t: self.idf.get(t, self.unseen_idf) for t in terms}
+        return sum(w for t, w in weights.items() if t not in self.idf) / (sum(weights.values()) or 1)
+
     def reading(
         self, text: str, ranked: list[tuple[int, float]]
     ) -> tuple[Question, list[tuple[int, SentenceView]]]:
@@ -201,10 +213,10 @@ class Engine:
         weights = self.term_weights(q)
         best = top[0][1] if top[0][1] > 0 else 1.0
         terms = [token_terms(d) for d in docs]
-        inherited = [self.previous_terms(i) if refers_back(d) else frozenset()
+        inherited = [self.neighbour_terms(i, -1) if refers_back(d) else frozenset()
                      for (i, _), d in zip(top, docs)]
         covers = [coverage(set().union(prev, *ts), weights) for ts, prev in zip(terms, inherited)]
-        unseen = sum(w for t, w in weights.items() if t not in self.idf) / (sum(weights.values()) or 1)
+        unseen = self.unseen_share(q.terms)
         windows = [self.window_terms(i) for i, _ in top]
         views = [
             (i, sentence_view(
@@ -227,18 +239,16 @@ class Engine:
             out.append(Evidence(doc.source, doc.title, sent.text, c.text))
         return out
 
-    def neighbour_cover(self, i: int, step: int, weights: dict[str, float]) -> float:
-        """Coverage of the sentence `step` away from sentence i in the same document, or 0."""
+    def neighbour_terms(self, i: int, step: int) -> frozenset[str]:
+        """Terms of the sentence `step` away from sentence i in the same document, or none."""
         j = i + step
         if not 0 <= j < len(self.sentences) or self.sentences[j].doc != self.sentences[i].doc:
-            return 0.0
-        return coverage(_text_terms(self.sentences[j].text), weights)
-
-    def previous_terms(self, i: int) -> frozenset[str]:
-        """Terms of the sentence before sentence i in the same document (none at its start)."""
-        if i == 0 or self.sentences[i - 1].doc != self.sentences[i].doc:
             return frozenset()
-        return _text_terms(self.sentences[i - 1].text)
+        return _text_terms(self.sentences[j].text)
+
+    def neighbour_cover(self, i: int, step: int, weights: dict[str, float]) -> float:
+        """Coverage of the sentence `step` away from sentence i in the same document, or 0."""
+        return coverage(self.neighbour_terms(i, step), weights)
 
     def next_opening(self, i: int) -> tuple[str, ...]:
         """The first words of the next sentence in the same document, lowercase."""

@@ -125,6 +125,16 @@ def mismatch(q: Question, view: SentenceView) -> dict[str, float]:
     }
 
 
+def is_type_match(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """The span is of the kind the question asks for; for "Which countries ...", a list
+    of countries is."""
+    if cand.label in q.labels:
+        return True
+    if q.plural and cand.label == "LIST":
+        return view.tokens.ent_type[view.doc[cand.start : cand.end].root.i] in q.labels
+    return False
+
+
 def tree_path(view: SentenceView, a: int, b: int) -> tuple[int, str]:
     """Edges between two tokens in the dependency tree, and the path's relations.
 
@@ -168,9 +178,7 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
     path, relations = min((tree_path(view, root, i) for i in outside), default=(MAX_PATH, "none"))
     head = tk.head[root]
     dep = tk.dep[root] if tk.dep[root] in _ROOT_DEPS else "other"
-    # "Which countries ...": a list of countries is of the kind asked for.
-    type_match = cand.label in q.labels or (
-        q.plural and cand.label == "LIST" and tk.ent_type[root] in q.labels)
+    type_match = is_type_match(q, view, cand)
     text = tk.span_text(s, e)
     cshape = shape(text)
 

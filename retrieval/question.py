@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from retrieval.candidates import NUMERIC_LABELS
 from retrieval.roles import asked
 from retrieval.tokenize import tokenize
 
@@ -25,13 +26,12 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "thing": frozenset(),
 }
 
-_NUMERIC = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
 _NAMED = frozenset({"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP"})
 # Entity labels that cannot answer a question of a kind: "which country" is never a
 # person, "when" never a place. Spans the tagger left unlabelled (NP, PHRASE) stay in.
 KIND_CLASHES: dict[str, frozenset[str]] = {
-    "person": _NUMERIC | {"DATE", "TIME"},
-    "place": _NUMERIC | {"PERSON", "DATE", "TIME"},
+    "person": NUMERIC_LABELS | {"DATE", "TIME"},
+    "place": NUMERIC_LABELS | {"PERSON", "DATE", "TIME"},
     "date": _NAMED | {"MONEY", "PERCENT"},
     "number": _NAMED,
 }

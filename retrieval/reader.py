@@ -82,9 +82,10 @@ def featurize(
 ) -> Iterator[tuple[int, SentenceView, Candidate, dict[str, float]]]:
     """Every candidate of the given sentences with its features, except those that merely
     repeat the question ("the city" for "which city ...") or are of a kind it cannot want."""
+    clashes = q.clashes
     for sent_id, view in views:
         for cand in extract(view.doc):
-            if cand.label in q.clashes or _named_in_question(q, view, cand):
+            if cand.label in clashes or _named_in_question(q, view, cand):
                 continue
             f = features(q, view, cand)
             if not f["q_overlap_all"]:
