@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from retrieval.parsed import Tokens, tokens
+from retrieval.parsed import Tokens, demonym_terms, tokens
 
 MAX_TOKENS = 12
 _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
@@ -35,12 +35,22 @@ def _trim(tk: Tokens, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# How the names of peoples, faiths and parties end: "Syrians", "Chinese", "Kurdish",
+# "Israeli", "Dutch", "Catholic", "Buddhist", "Protestant".
+_PEOPLE_ENDINGS = ("s", "an", "ese", "ish", "i", "ch", "ic", "ist", "nt")
+
+
 def _label(ent: Span) -> str:
-    """The entity's label, with names like "TF1" or "G20" that spaCy types as numbers fixed."""
+    """The entity's label, with two of the tagger's slips fixed: names like "TF1" or "G20"
+    typed as numbers are NAME, and a singular proper noun typed as a people that reads as
+    no people's name is a place ("all of Aleppo" is tagged NORP)."""
     if ent.label_ in NUMERIC_LABELS and not any(t.like_num for t in ent) and any(
         ch.isdigit() for ch in ent.text
     ) and any(ch.isalpha() for ch in ent.text):
         return "NAME"
+    if ent.label_ == "NORP" and len(ent) == 1 and ent[0].tag_ == "NNP" and not demonym_terms(
+            ent.text) and not ent.text.lower().endswith(_PEOPLE_ENDINGS):
+        return "GPE"
     return ent.label_
 
 
@@ -67,6 +77,10 @@ def extract(doc: Doc) -> list[Candidate]:
         label = _label(ent)
         add(ent.start, ent.end, label)
         add(*_trim(tk, ent.start, ent.end), label)
+        if label in NUMERIC_LABELS:  # "27 punts", "around 11 miles": the number alone too
+            nums = [i for i in range(ent.start, ent.end) if tk.like_num[i]]
+            if nums:
+                add(nums[0], nums[-1] + 1, label)
     kids = _children(tk)
     for chunk in doc.noun_chunks:
         add(chunk.start, chunk.end, "NP")
@@ -85,6 +99,10 @@ def extract(doc: Doc) -> list[Candidate]:
             add(*_trim(tk, doc[i].left_edge.i, doc[conjuncts[-1]].right_edge.i + 1), "LIST")
         if tk.like_num[i] and not tk.ent_type[i]:
             add(i, i + 1, "NUM")
+        if dep == "amod" and pos in ("ADJ", "VERB") and tk.pos[tk.head[i]] in ("NOUN", "PROPN"):
+            # "What kind of economy?" -> "tech-oriented", of "a tech-oriented economy".
+            tok = doc[i]
+            add(*_trim(tk, tok.left_edge.i, tok.right_edge.i + 1), "MOD")
         if dep in _PHRASE_DEPS and pos in ("NOUN", "PROPN", "ADJ", "NUM"):
             tok = doc[i]
             add(*_trim(tk, tok.left_edge.i, tok.right_edge.i + 1), "PHRASE")

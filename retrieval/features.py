@@ -301,6 +301,16 @@ _MONTHS = frozenset(MONTHS) | frozenset(MONTHS.values()) | {"may"}
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
+def wrong_date_form(q: Question, text: str) -> bool:
+    """A date that names another unit than the one asked for: "January" for "On which day
+    of the week ...?", "2011" for "Which month ...?". A full date ("January 20, 2016")
+    may answer any of them."""
+    if q.kind != "date" or q.focus not in ("year", "month", "day"):
+        return False
+    form = date_form(text)
+    return form is not None and form != q.focus
+
+
 def date_form(text: str) -> str | None:
     """What a date names: a "year" (2011), a "month" (February), a "day" (Wednesday), else None.
 

@@ -30,7 +30,7 @@ class Tokens:
     head: tuple[int, ...]  # index of the token's head; a root is its own head
     ent_type: tuple[str, ...]
     like_num: tuple[bool, ...]
-    content: tuple[bool, ...]  # neither a stopword nor punctuation
+    content: tuple[bool, ...]  # a number, or neither a stopword nor punctuation
     punct: tuple[bool, ...]
     terms: tuple[frozenset[str], ...]  # index terms of each token
 
@@ -91,7 +91,7 @@ def tokens(doc: Doc) -> Tokens:
 def _read(doc: Doc) -> Tokens:
     rows = [
         (t.text, t.whitespace_ != "", t.lower_, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_,
-         t.like_num, not t.is_stop and not t.is_punct, t.is_punct)
+         t.like_num, (t.like_num or not t.is_stop) and not t.is_punct, t.is_punct)
         for t in doc
     ]
     text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct = (

@@ -11,7 +11,7 @@ from operator import mul
 from pathlib import Path
 
 from retrieval.candidates import Candidate, extract
-from retrieval.features import SentenceView, features, mismatch
+from retrieval.features import SentenceView, features, mismatch, wrong_date_form
 from retrieval.question import Question
 
 WEIGHTS = Path(__file__).parent / "data" / "reader.json"
@@ -81,11 +81,13 @@ def featurize(
     q: Question, views: list[tuple[int, SentenceView]]
 ) -> Iterator[tuple[int, SentenceView, Candidate, dict[str, float]]]:
     """Every candidate of the given sentences with its features, except those that merely
-    repeat the question ("the city" for "which city ...") or are of a kind it cannot want."""
+    repeat the question ("the city" for "which city ..."), or are of a kind it cannot want
+    (a person for "which country", a month for "which day of the week")."""
     clashes = q.clashes
     for sent_id, view in views:
         for cand in extract(view.doc):
-            if cand.label in clashes or _named_in_question(q, view, cand):
+            if cand.label in clashes or _named_in_question(q, view, cand) or wrong_date_form(
+                    q, view.tokens.span_text(cand.start, cand.end)):
                 continue
             f = features(q, view, cand)
             if not f["q_overlap_all"]:

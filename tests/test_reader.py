@@ -162,6 +162,19 @@ def test_featurize_leaves_out_entities_of_a_kind_the_question_cannot_want(nlp):
     assert {"PERSON", "GPE", "DATE"} <= {c.label for _, _, c, _ in featurize(q, views)}
 
 
+@pytest.mark.parametrize("question,kept,dropped", [
+    ("On which day of the week did they meet?", {"Wednesday", "January 20, 2016"}, {"January", "2016"}),
+    ("In which month did they meet?", {"January", "January 20, 2016"}, {"Wednesday", "2016"}),
+    ("In which year did they meet?", {"2016", "January 20, 2016"}, {"Wednesday", "January"}),
+])
+def test_featurize_leaves_out_dates_naming_another_unit(nlp, question, kept, dropped):
+    sentences = ["They met on Wednesday.", "They met in January.", "They met on January 20, 2016.",
+                 "They met again in 2016."]
+    q, views = setup(nlp, question, sentences)
+    texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    assert kept <= texts and not dropped & texts
+
+
 def test_a_person_the_question_names_is_no_answer_unless_it_asks_of_their_family(nlp):
     q, views = setup(nlp, "Whom did Kerry see after his talks with Lavrov?",
                      ["John Kerry met Vladimir Putin after talks with Sergei Lavrov."])
