@@ -10,6 +10,7 @@ from retrieval.parsed import Tokens, demonym_terms, tokens
 MAX_TOKENS = 12
 _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
 NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
+_REASON_DEPS = {"advcl", "xcomp"}
 _PHRASE_DEPS = {"pobj", "dobj", "attr", "appos", "nsubj", "nsubjpass", "oprd", "acomp", "npadvmod"}
 
 
@@ -91,6 +92,7 @@ def extract(doc: Doc) -> list[Candidate]:
             obj = [c for c in kids[nxt] if tk.dep[c] == "pobj"]
             if obj:
                 add(*_trim(tk, chunk.start, doc[obj[0]].right_edge.i + 1), "NP")
+                add(*_trim(tk, chunk.start, obj[0] + 1), "NP")  # without the object's own tail
     for i, kid in enumerate(kids):
         pos, dep = tk.pos[i], tk.dep[i]
         conjuncts = [c for c in kid if tk.dep[c] == "conj"]
@@ -108,4 +110,11 @@ def extract(doc: Doc) -> list[Candidate]:
             add(*_trim(tk, tok.left_edge.i, tok.right_edge.i + 1), "PHRASE")
         if dep == "prep" and tk.pos[tk.head[i]] == "VERB":
             add(i, doc[i].right_edge.i + 1, "PHRASE")
+        if dep in _REASON_DEPS and pos in ("VERB", "AUX"):
+            # Why-answers: "(designed) to allow civilians to escape", "because prices rose".
+            marks = [c for c in kid if tk.lower[c] in ("to", "because", "so")]
+            if marks and marks[0] < i:
+                end = doc[i].right_edge.i + 1
+                add(marks[0], end, "CLAUSE")
+                add(marks[0] + 1, end, "CLAUSE")
     return [Candidate(s, e, label) for (s, e), label in found.items()]

@@ -23,6 +23,7 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "group": frozenset({"NORP", "ORG"}),
     "event": frozenset({"EVENT", "DATE", "NAME"}),
     "work": frozenset({"WORK_OF_ART", "PRODUCT", "LAW", "EVENT", "NAME"}),
+    "reason": frozenset({"CLAUSE"}),  # "to allow civilians to escape", "because ..."
     "thing": frozenset(),
 }
 
@@ -63,6 +64,7 @@ FOCUS_KINDS: dict[str, str] = {
     **dict.fromkeys("nationality religion ethnicity".split(), "group"),
     **dict.fromkeys("number amount percentage population toll total tally count".split(), "number"),
     **dict.fromkeys("war battle event".split(), "event"),
+    **dict.fromkeys("reason purpose".split(), "reason"),
 }
 
 _HOW_KINDS = {
@@ -203,6 +205,8 @@ def analyze(text: str, doc: Doc) -> Question:
         kind = "date"
     elif wh == "where":
         kind = "place"
+    elif wh == "why":
+        kind = "reason"
     elif wh == "how" and wh_index + 1 < len(lower):
         kind = _HOW_KINDS.get(lower[wh_index + 1], "thing")
         counted = _counted(doc, wh_index)

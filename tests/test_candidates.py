@@ -37,6 +37,9 @@ def test_noun_phrase_with_its_of_or_to_complement(spans):
     assert found["leaders of Turkey and Iran"] == "NP"
     assert spans("The role of the president is limited.")["role of the president"] == "NP"
     assert spans("They demanded an end to the strikes.")["end to the strikes"] == "NP"
+    # and without the object's own tail, which may run past the candidate's length
+    found = spans("They demanded an end to air strikes and flights over the old city of Aleppo.")
+    assert found["end to air strikes"] == "NP"
 
 
 def test_entity_with_a_leading_article_is_also_offered_trimmed(spans):
@@ -120,3 +123,12 @@ def test_a_place_the_tagger_calls_a_people_is_a_place(spans):
     assert found["Aleppo"] == "GPE"
     found = spans("Syrian and Kurdish forces joined Iranian militias.")
     assert found["Syrian"] == found["Kurdish"] == found["Iranian"] == "NORP"
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("The pause was designed to allow civilians to escape.", "to allow civilians to escape"),
+    ("Some men avoid teaching because they fear the label.", "because they fear the label"),
+])
+def test_a_reason_clause_is_a_candidate_with_and_without_its_marker(spans, text, reason):
+    found = spans(text)
+    assert found[reason] == found[reason.split(" ", 1)[1]] == "CLAUSE"

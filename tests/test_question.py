@@ -26,7 +26,7 @@ def ask():
     ("How much did the bridge cost?", "how", "money"),
     ("How long did the war last?", "how", "duration"),
     ("How old is the bridge?", "how", "number"),
-    ("Why did the talks fail?", "why", "thing"),
+    ("Why did the talks fail?", "why", "reason"),
     ("What percentage of voters chose Smith?", "what", "percent"),
 ])
 def test_wh_word_and_expected_kind(ask, text, wh, kind):
@@ -36,6 +36,7 @@ def test_wh_word_and_expected_kind(ask, text, wh, kind):
 
 @pytest.mark.parametrize("text,focus,kind", [
     ("Which city hosted the 2012 Olympics?", "city", "place"),
+    ("What was the purpose of the pause?", "purpose", "reason"),
     ("In which Swiss city is the bank based?", "city", "place"),
     ("Which German leader visited Warsaw in 1970?", "leader", "person"),
     ("Which company did not sign the deal?", "company", "org"),
