@@ -110,6 +110,9 @@ def extract(doc: Doc) -> list[Candidate]:
             add(*_trim(tk, tok.left_edge.i, tok.right_edge.i + 1), "PHRASE")
         if dep == "prep" and tk.pos[tk.head[i]] == "VERB":
             add(i, doc[i].right_edge.i + 1, "PHRASE")
+        if dep == "pcomp" and pos in ("VERB", "AUX"):
+            # "disagreement over who will represent the opposition": the clause after a preposition.
+            add(*_trim(tk, doc[i].left_edge.i, doc[i].right_edge.i + 1), "PHRASE")
         if dep in _REASON_DEPS and pos in ("VERB", "AUX"):
             # Why-answers: "(designed) to allow civilians to escape", "because prices rose".
             marks = [c for c in kid if tk.lower[c] in ("to", "because", "so")]

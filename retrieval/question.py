@@ -62,7 +62,7 @@ FOCUS_KINDS: dict[str, str] = {
     ),
     **dict.fromkeys("language tongue".split(), "language"),
     **dict.fromkeys("nationality religion ethnicity".split(), "group"),
-    **dict.fromkeys("number amount percentage population toll total tally count".split(), "number"),
+    **dict.fromkeys("number amount percentage population toll total tally count age".split(), "number"),
     **dict.fromkeys("war battle event".split(), "event"),
     **dict.fromkeys("reason purpose".split(), "reason"),
 }

@@ -132,3 +132,8 @@ def test_a_place_the_tagger_calls_a_people_is_a_place(spans):
 def test_a_reason_clause_is_a_candidate_with_and_without_its_marker(spans, text, reason):
     found = spans(text)
     assert found[reason] == found[reason.split(" ", 1)[1]] == "CLAUSE"
+
+
+def test_the_clause_after_a_preposition_is_a_candidate(spans):
+    found = spans("A disagreement over who will represent the opposition raised doubts.")
+    assert found["who will represent the opposition"] == "PHRASE"

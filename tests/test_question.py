@@ -37,6 +37,7 @@ def test_wh_word_and_expected_kind(ask, text, wh, kind):
 @pytest.mark.parametrize("text,focus,kind", [
     ("Which city hosted the 2012 Olympics?", "city", "place"),
     ("What was the purpose of the pause?", "purpose", "reason"),
+    ("Milutin Tesla died at what age?", "age", "number"),
     ("In which Swiss city is the bank based?", "city", "place"),
     ("Which German leader visited Warsaw in 1970?", "leader", "person"),
     ("Which company did not sign the deal?", "company", "org"),
