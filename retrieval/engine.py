@@ -26,7 +26,7 @@ from retrieval.passages import Sentences
 from retrieval.question import Question, analyze
 from retrieval.reader import Scored, load_model, read, signals
 from retrieval.sparse_bm25 import SparseBM25
-from retrieval.tokenize import tokenize
+from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
 from retrieval.window_bm25 import WindowBM25
 
@@ -213,8 +213,13 @@ class Engine:
         weights = self.term_weights(q)
         best = top[0][1] if top[0][1] > 0 else 1.0
         terms = [token_terms(d) for d in docs]
-        inherited = [self.neighbour_terms(i, -1) if refers_back(d) else frozenset()
-                     for (i, _), d in zip(top, docs)]
+        # Terms a sentence stands for beyond its words: its names' initials ("US" for "the
+        # United States") and, when it refers back, the sentence before's terms.
+        inherited = [
+            acronym_terms(self.sentences[i].text) | (
+                self.neighbour_terms(i, -1) if refers_back(d) else frozenset())
+            for (i, _), d in zip(top, docs)
+        ]
         covers = [coverage(set().union(prev, *ts), weights) for ts, prev in zip(terms, inherited)]
         unseen = self.unseen_share(q.terms)
         windows = [self.window_terms(i) for i, _ in top]
@@ -295,8 +300,9 @@ class Engine:
 
 @lru_cache(maxsize=4096)
 def _text_terms(text: str) -> frozenset[str]:
-    """Terms of a sentence or title; the neighbours of the sentences read recur in windows."""
-    return frozenset(tokenize(text))
+    """Terms of a sentence or title with its names' initials; the neighbours of the sentences
+    read recur in windows."""
+    return frozenset(tokenize(text)) | acronym_terms(text)
 
 
 def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:

@@ -86,8 +86,8 @@ def sentence_view(
 ) -> SentenceView:
     """Pre-compute the question-sentence alignment once per sentence.
 
-    `inherited` are the terms of the sentence before when this one refers back to it; they
-    count towards its coverage. `context` holds prev_cover, next_cover, missing, unseen,
+    `inherited` are terms the sentence stands for beyond its words (its names' initials, the
+    sentence before's terms when it refers back); they count towards its coverage. `context` holds prev_cover, next_cover, missing, unseen,
     best_cover, bm25_rel and rank.
     """
     cover = coverage(set().union(inherited, *terms), weights)

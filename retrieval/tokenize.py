@@ -82,3 +82,27 @@ def term(word: str) -> str | None:
 def tokenize(text: str) -> list[str]:
     """Index terms of `text`, in order, repeats kept (BM25 counts them)."""
     return [t for w in words(text) if (t := term(w)) is not None]
+
+
+# Lowercase words a name may hold between its capitalised ones ("Observatory for Human Rights").
+_NAME_JOINERS = frozenset({"of", "for", "and", "the", "de"})
+MAX_ACRONYM = 6
+
+
+def acronym_terms(text: str) -> frozenset[str]:
+    """Terms of the initials of every run of two or more capitalised words in `text`, so that
+    "US" in a question matches "the United States" and "SOHR" "the Syrian Observatory for
+    Human Rights". Runs inside runs count ("The United States" gives "US" too)."""
+    found: set[str] = set()
+    run: list[str] = []
+    for word in words(text) + [""]:
+        if word[:1].isupper():
+            run.append(word[0])
+            continue
+        if run and word in _NAME_JOINERS:
+            continue
+        for i in range(len(run)):
+            for j in range(i + 2, min(len(run), i + MAX_ACRONYM) + 1):
+                found.update(tokenize("".join(run[i:j])))
+        run = []
+    return frozenset(found)

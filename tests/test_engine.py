@@ -8,7 +8,7 @@ import pytest
 
 from retrieval import Answer, Engine
 from retrieval.normalize import same_answer
-from retrieval.tokenize import tokenize
+from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.values import Document
 
 
@@ -126,7 +126,20 @@ def test_window_terms_are_the_terms_of_the_joined_window():
         parts = [engine.documents[sent.doc].title] + [
             s.text for s in engine.sentences[max(0, i - 1) : i + 2] if s.doc == sent.doc
         ]
-        assert engine.window_terms(i) == set(tokenize(" ".join(parts)))
+        acronyms = set().union(*map(acronym_terms, parts))
+        assert engine.window_terms(i) == set(tokenize(" ".join(parts))) | acronyms
+
+
+def test_a_question_naming_an_acronym_matches_the_name_spelled_out():
+    engine = Engine([
+        doc("060", "Strikes", "Earlier, according to the Syrian Observatory for Human Rights, 40 people died. "
+            "But the United States has criticised Moscow, saying its strikes missed militants."),
+        doc("061", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
+    ])
+    first = next(i for i, s in enumerate(engine.sentences) if s.text.startswith("Earlier"))
+    assert {"sohr", "us"} <= engine.window_terms(first)
+    a = engine.answer("How many people died, according to SOHR?")
+    assert a.text == "40" and a.sources == ("060",)
 
 
 def test_a_sentence_that_refers_back_is_read_with_the_one_before():

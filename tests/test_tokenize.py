@@ -1,7 +1,7 @@
 """The shared tokenizer: case, stems, stopwords, acronyms, numbers, any script."""
 from __future__ import annotations
 
-from retrieval.tokenize import tokenize
+from retrieval.tokenize import acronym_terms, tokenize
 
 
 def test_lowercase_stems_and_no_stopwords():
@@ -27,3 +27,10 @@ def test_latin_accents_fold_so_spellings_meet():
 
 def test_question_of_only_stopwords_has_no_terms():
     assert tokenize("What is it that they were?") == []
+
+
+def test_acronym_terms_are_the_initials_of_runs_of_capitalised_words():
+    assert {"us", "sohr"} <= acronym_terms("But the United States and the Syrian Observatory for Human Rights")
+    assert "usa" in acronym_terms("the United States of America")
+    assert acronym_terms("no names here at all") == frozenset()
+    assert acronym_terms("Only Once") == {"oo"}  # one run of two words
