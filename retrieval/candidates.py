@@ -113,6 +113,12 @@ def extract(doc: Doc) -> list[Candidate]:
         if dep == "pcomp" and pos in ("VERB", "AUX"):
             # "disagreement over who will represent the opposition": the clause after a preposition.
             add(*_trim(tk, doc[i].left_edge.i, doc[i].right_edge.i + 1), "PHRASE")
+        if dep == "ccomp":
+            # What was said or asked: "(demand) that Assad leave at the start of the process",
+            # with and without its "that".
+            start, end = doc[i].left_edge.i, doc[i].right_edge.i + 1
+            add(start, end, "STATEMENT")
+            add(*_trim(tk, start, end), "STATEMENT")
         if dep in _REASON_DEPS and pos in ("VERB", "AUX"):
             # Why-answers: "(designed) to allow civilians to escape", "because prices rose".
             marks = [c for c in kid if tk.lower[c] in ("to", "because", "so")]

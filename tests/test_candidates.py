@@ -137,3 +137,9 @@ def test_a_reason_clause_is_a_candidate_with_and_without_its_marker(spans, text,
 def test_the_clause_after_a_preposition_is_a_candidate(spans):
     found = spans("A disagreement over who will represent the opposition raised doubts.")
     assert found["who will represent the opposition"] == "PHRASE"
+
+
+def test_what_was_said_is_a_candidate_with_and_without_its_that(spans):
+    found = spans("Opposition groups demand that Assad leave at the start of the process.")
+    assert found["that Assad leave at the start of the process"] == "STATEMENT"
+    assert found["Assad leave at the start of the process"] == "STATEMENT"
