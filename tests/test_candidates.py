@@ -96,7 +96,7 @@ def test_phrases_of_the_verb_and_its_objects(spans):
 
 
 def test_no_candidate_is_only_stopwords_or_punctuation(spans):
-    assert spans("It was what they had said to them, and so it was.") == {}
+    assert spans("It was what they had done to them, and so it was.") == {}
 
 
 def test_long_phrases_are_left_out():
