@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from retrieval.candidates import NUMERIC_LABELS
+from retrieval.parsed import demonym_terms
 from retrieval.roles import asked
 from retrieval.tokenize import tokenize
 
@@ -92,6 +93,9 @@ class Question:
     slot: tuple[str, str] | None = None  # the word and role asked for: ("meet", "subj")
     owners: frozenset[str] = frozenset()  # terms of names in the possessive ("TESLA's father")
     role: str | None = None  # the noun a who-question asks the holder of ("Who is the KING of ...")
+    # Terms of the places the asked-for role belongs to ("the president of FRANCE", "SAUDI
+    # ARABIA's foreign minister", "the FRENCH president"); empty when it names none.
+    role_places: frozenset[str] = frozenset()
 
     @property
     def labels(self) -> frozenset[str]:
@@ -197,6 +201,7 @@ def analyze(text: str, doc: Doc) -> Question:
     mods: frozenset[str] = frozenset()
     kind = "thing"
     role = None
+    held = None  # the role noun of a question about a person
     if wh in ("who", "whom", "whose"):
         kind = "person"
         held = _focus(doc, wh_index) if wh_index + 1 < len(doc) else None
@@ -220,6 +225,7 @@ def analyze(text: str, doc: Doc) -> Question:
             kind = FOCUS_KINDS.get(focus, "thing")
             mods = _modifiers(token, max(wh_index, 0))
             plural = token.tag_ in ("NNS", "NNPS")
+            held = token if kind == "person" else None
     if "percent" in lower or "percentage" in lower:
         kind = "percent" if wh in ("what", "how") else kind
     names = frozenset(t for tok in doc if tok.pos_ in ("PROPN", "NUM") for t in tokenize(tok.text))
@@ -229,4 +235,14 @@ def analyze(text: str, doc: Doc) -> Question:
     return Question(
         text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
         asked(doc, slot_token) if slot_token is not None else None, owners, role,
+        _places_of(held) if held is not None else frozenset(),
+    )
+
+
+def _places_of(role: Token) -> frozenset[str]:
+    """Terms of the places or peoples named in the role's phrase, with the country a
+    people's adjective names ("French" -> France)."""
+    return frozenset(
+        t for tok in role.subtree if tok.i != role.i and tok.ent_type_ in ("GPE", "NORP")
+        for t in tokenize(tok.text) + sorted(demonym_terms(tok.text))
     )

@@ -125,3 +125,13 @@ def test_a_who_question_names_the_role_it_asks_about(ask):
     assert ask("Who was the first man on the Moon?").role == "man"
     assert ask("Who will meet Putin?").role is None
     assert ask("Which king ruled Poland?").role is None  # the focus already says it
+
+
+@pytest.mark.parametrize("text,places", [
+    ("Who is the president of France?", {"franc"}),
+    ("Who is the French president?", {"franc"}),
+    ("What is the name of Saudi Arabia's foreign minister?", {"saudi", "arabia"}),
+    ("Who is the mayor of the city?", set()),
+])
+def test_the_places_a_role_belongs_to(ask, text, places):
+    assert places <= ask(text).role_places and (places or not ask(text).role_places)

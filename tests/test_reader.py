@@ -175,6 +175,17 @@ def test_featurize_leaves_out_dates_naming_another_unit(nlp, question, kept, dro
     assert kept <= texts and not dropped & texts
 
 
+def test_a_person_titled_for_another_place_is_not_the_holder_of_the_role(nlp):
+    sentences = ["On Wednesday, Russian President Vladimir Putin accused France of luring Moscow.",
+                 "Putin spoke to French President Francois Hollande on Wednesday."]
+    q, views = setup(nlp, "Who is the president of France?", sentences)
+    texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    assert "Francois Hollande" in texts
+    assert not texts & {"Vladimir Putin", "Russian President Vladimir Putin", "Russian"}
+    q, views = setup(nlp, "Who is the Russian president?", sentences)
+    assert "Vladimir Putin" in {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+
+
 def test_a_person_the_question_names_is_no_answer_unless_it_asks_of_their_family(nlp):
     q, views = setup(nlp, "Whom did Kerry see after his talks with Lavrov?",
                      ["John Kerry met Vladimir Putin after talks with Sergei Lavrov."])
