@@ -130,8 +130,10 @@ def is_type_match(q: Question, view: SentenceView, cand: Candidate) -> bool:
     of countries is."""
     if cand.label in q.labels:
         return True
-    if q.plural and cand.label == "LIST":
-        return view.tokens.ent_type[view.doc[cand.start : cand.end].root.i] in q.labels
+    if q.plural and cand.label == "LIST":  # every item of the kind, not just the first
+        tk, root = view.tokens, view.doc[cand.start : cand.end].root.i
+        items = [root] + [i for i in range(cand.start, cand.end) if tk.dep[i] == "conj"]
+        return all(tk.ent_type[i] in q.labels for i in items)
     return False
 
 

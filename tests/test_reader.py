@@ -114,6 +114,11 @@ def test_a_list_of_the_kind_asked_matches_a_plural_question(nlp):
     assert whole.label == "LIST" and features(q, view, whole)["type_match"] == 1.0
     q, [(_, view)] = setup(nlp, "Which country should the talks include?", sentence)
     assert features(q, view, whole)["type_match"] == 0.0  # one country: one name
+    # A list is of the kind only if every item is: militias are no country.
+    sentence = ["Assad has military backing from Russia and Iranian-backed militias."]
+    q, [(_, view)] = setup(nlp, "Which countries back Assad?", sentence)
+    mixed = span(view, "Russia and Iranian-backed militias")
+    assert mixed.label == "LIST" and features(q, view, mixed)["type_match"] == 0.0
 
 
 def test_role_match_feature(nlp):
