@@ -23,7 +23,7 @@ from retrieval.nlp import ParseCache, start_worker
 from retrieval.normalize import answer_key
 from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
-from retrieval.question import Question, analyze
+from retrieval.question import FOCUS_KINDS, Question, analyze
 from retrieval.reader import Scored, load_model, read, signals
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.tokenize import acronym_terms, tokenize
@@ -169,7 +169,7 @@ class Engine:
         margin = groups[0].score - groups[1].score if len(groups) > 1 else 5.0
         type_match = float(is_type_match(q, best.view, Candidate(best.start, best.end, best.label)))
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
-        if confidence < self.config.threshold:
+        if confidence < self.config.threshold or (_asks_office_holder(q) and not type_match):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -308,3 +308,9 @@ def _text_terms(text: str) -> frozenset[str]:
 def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     n = len(needle)
     return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def _asks_office_holder(q: Question) -> bool:
+    """"Who is the president of France?": only a person (or a body) holds an office, so an
+    answer of another kind means the corpus does not say."""
+    return q.kind == "person" and FOCUS_KINDS.get(q.role or "") == "person"

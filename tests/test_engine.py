@@ -172,3 +172,14 @@ def test_a_who_question_about_a_role_the_corpus_never_names_is_not_answered(
     # Saudi Arabia and a person are in the news; a king is not, so neither is the answer.
     a = seeds_engine.answer("Who is the king of Saudi Arabia?")
     assert not a.found and a.reason == "low_confidence"
+
+
+def test_an_office_is_held_by_a_person_never_by_a_place():
+    engine = Engine([
+        doc("070", "Veto row", "On Wednesday, Russian President Vladimir Putin accused France of "
+            "luring Moscow into a veto. The vote was held in New York."),
+        doc("071", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
+    ])
+    assert engine.answer("Who is the Russian president?").text == "Vladimir Putin"
+    a = engine.answer("Who is the president of France?")  # not Putin, and not "Moscow"
+    assert not a.found and a.reason == "low_confidence"
