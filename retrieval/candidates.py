@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from retrieval.parsed import Tokens, demonym_terms, tokens
+from retrieval.parsed import Tokens, names_a_people, tokens
 
 MAX_TOKENS = 12
 _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
@@ -36,11 +36,6 @@ def _trim(tk: Tokens, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# How the names of peoples, faiths and parties end: "Syrians", "Chinese", "Kurdish",
-# "Israeli", "Dutch", "Catholic", "Buddhist", "Protestant".
-_PEOPLE_ENDINGS = ("s", "an", "ese", "ish", "i", "ch", "ic", "ist", "nt")
-
-
 def _label(ent: Span) -> str:
     """The entity's label, with two of the tagger's slips fixed: names like "TF1" or "G20"
     typed as numbers are NAME, and a singular proper noun typed as a people that reads as
@@ -49,8 +44,8 @@ def _label(ent: Span) -> str:
         ch.isdigit() for ch in ent.text
     ) and any(ch.isalpha() for ch in ent.text):
         return "NAME"
-    if ent.label_ == "NORP" and len(ent) == 1 and ent[0].tag_ == "NNP" and not demonym_terms(
-            ent.text) and not ent.text.lower().endswith(_PEOPLE_ENDINGS):
+    if ent.label_ == "NORP" and len(ent) == 1 and ent[0].tag_ == "NNP" and not names_a_people(
+            ent.text):
         return "GPE"
     return ent.label_
 
@@ -111,7 +106,7 @@ def extract(doc: Doc) -> list[Candidate]:
         if dep == "prep" and tk.pos[tk.head[i]] == "VERB":
             add(i, doc[i].right_edge.i + 1, "PHRASE")
         if dep == "pcomp" and pos in ("VERB", "AUX"):
-            # "disagreement over who will represent the opposition": the clause after a preposition.
+            # The clause after a preposition: "disagreement over who will represent ...".
             add(*_trim(tk, doc[i].left_edge.i, doc[i].right_edge.i + 1), "PHRASE")
         if dep == "ccomp":
             # What was said or asked: "(demand) that Assad leave at the start of the process",

@@ -23,7 +23,7 @@ from retrieval.nlp import ParseCache, start_worker
 from retrieval.normalize import answer_key
 from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
-from retrieval.question import FOCUS_KINDS, Question, analyze
+from retrieval.question import Question, analyze
 from retrieval.reader import Scored, load_model, read, signals
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.tokenize import acronym_terms, tokenize
@@ -169,7 +169,8 @@ class Engine:
         margin = groups[0].score - groups[1].score if len(groups) > 1 else 5.0
         type_match = float(is_type_match(q, best.view, Candidate(best.start, best.end, best.label)))
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
-        if confidence < self.config.threshold or (_asks_office_holder(q) and not type_match):
+        # "Moscow" is no president of France, however well it scores.
+        if confidence < self.config.threshold or (q.asks_office_holder and not type_match):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -215,12 +216,12 @@ class Engine:
         terms = [token_terms(d) for d in docs]
         # Terms a sentence stands for beyond its words: its names' initials ("US" for "the
         # United States") and, when it refers back, the sentence before's terms.
-        inherited = [
-            acronym_terms(self.sentences[i].text) | (
+        implied = [
+            acronym_terms(d.text) | (
                 self.neighbour_terms(i, -1) if refers_back(d) else frozenset())
             for (i, _), d in zip(top, docs)
         ]
-        covers = [coverage(set().union(prev, *ts), weights) for ts, prev in zip(terms, inherited)]
+        covers = [coverage(set().union(more, *ts), weights) for ts, more in zip(terms, implied)]
         unseen = self.unseen_share(q.terms)
         windows = [self.window_terms(i) for i, _ in top]
         views = [
@@ -228,11 +229,11 @@ class Engine:
                 d, ts, window, weights, missing=self.missing(window, weights), unseen=unseen,
                 prev_cover=self.neighbour_cover(i, -1, weights),
                 next_cover=self.neighbour_cover(i, 1, weights),
-                next_opening=self.next_opening(i), question=q.terms, inherited=prev,
+                next_opening=self.next_opening(i), question=q.terms, implied=more,
                 best_cover=max(covers), bm25_rel=s / best, rank=r,
             ))
-            for r, ((i, s), d, ts, window, prev) in enumerate(
-                zip(top, docs, terms, windows, inherited))
+            for r, ((i, s), d, ts, window, more) in enumerate(
+                zip(top, docs, terms, windows, implied))
         ]
         return q, views
 
@@ -308,9 +309,3 @@ def _text_terms(text: str) -> frozenset[str]:
 def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     n = len(needle)
     return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
-
-
-def _asks_office_holder(q: Question) -> bool:
-    """"Who is the president of France?": only a person (or a body) holds an office, so an
-    answer of another kind means the corpus does not say."""
-    return q.kind == "person" and FOCUS_KINDS.get(q.role or "") == "person"

@@ -82,15 +82,15 @@ def refers_back(doc: Doc) -> bool:
 def sentence_view(
     doc: Doc, terms: tuple[frozenset[str], ...], window: frozenset[str],
     weights: dict[str, float], next_opening: tuple[str, ...] = (),
-    question: tuple[str, ...] = (), inherited: frozenset[str] = frozenset(), **context: float,
+    question: tuple[str, ...] = (), implied: frozenset[str] = frozenset(), **context: float,
 ) -> SentenceView:
     """Pre-compute the question-sentence alignment once per sentence.
 
-    `inherited` are terms the sentence stands for beyond its words (its names' initials, the
-    sentence before's terms when it refers back); they count towards its coverage. `context` holds prev_cover, next_cover, missing, unseen,
-    best_cover, bm25_rel and rank.
+    `implied` are terms the sentence stands for beyond its words (its names' initials, the
+    sentence before's terms when it refers back); they count towards its coverage.
+    `context` holds prev_cover, next_cover, missing, unseen, best_cover, bm25_rel and rank.
     """
-    cover = coverage(set().union(inherited, *terms), weights)
+    cover = coverage(set().union(implied, *terms), weights)
     weight = tuple(sum(weights.get(t, 0.0) for t in ts) for ts in terms)
     table = tokens(doc)
     return SentenceView(

@@ -80,6 +80,17 @@ def demonym_terms(word: str) -> frozenset[str]:
     return frozenset(t for root in roots if root for t in tokenize(root))
 
 
+# How the names of peoples, faiths and parties end: "Syrians", "Chinese", "Kurdish",
+# "Israeli", "Dutch", "Catholic", "Buddhist", "Protestant".
+_PEOPLE_ENDINGS = ("s", "an", "ese", "ish", "i", "ch", "ic", "ist", "nt")
+
+
+def names_a_people(word: str) -> bool:
+    """Whether a word the tagger calls a people reads as one: an adjective of a country
+    ("Syrian") or a word with a people's ending; "Aleppo" does not."""
+    return bool(demonym_terms(word)) or word.lower().endswith(_PEOPLE_ENDINGS)
+
+
 def tokens(doc: Doc) -> Tokens:
     """The token table of `doc`, built on first use."""
     found = doc.user_data.get(_KEY)

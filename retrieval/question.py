@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
@@ -63,7 +64,8 @@ FOCUS_KINDS: dict[str, str] = {
     ),
     **dict.fromkeys("language tongue".split(), "language"),
     **dict.fromkeys("nationality religion ethnicity".split(), "group"),
-    **dict.fromkeys("number amount percentage population toll total tally count age".split(), "number"),
+    **dict.fromkeys(
+        "number amount percentage population toll total tally count age".split(), "number"),
     **dict.fromkeys("war battle event".split(), "event"),
     **dict.fromkeys("reason purpose".split(), "reason"),
 }
@@ -96,6 +98,18 @@ class Question:
     # Terms of the places the asked-for role belongs to ("the president of FRANCE", "SAUDI
     # ARABIA's foreign minister", "the FRENCH president"); empty when it names none.
     role_places: frozenset[str] = frozenset()
+
+    @cached_property
+    def office(self) -> str | None:
+        """The term of the role a question about a person asks the holder of: "presid" for
+        "Who is the president of France?" and "What is the name of its foreign minister?"."""
+        terms = tokenize(self.role or self.focus or "") if self.kind == "person" else []
+        return terms[0] if terms else None
+
+    @property
+    def asks_office_holder(self) -> bool:
+        """"Who is the president of ...?": only a person or a body can be the answer."""
+        return FOCUS_KINDS.get(self.role or "") == "person"
 
     @property
     def labels(self) -> frozenset[str]:

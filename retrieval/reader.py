@@ -13,7 +13,6 @@ from pathlib import Path
 from retrieval.candidates import Candidate, extract
 from retrieval.features import SentenceView, features, mismatch, wrong_date_form
 from retrieval.question import Question
-from retrieval.tokenize import tokenize
 
 WEIGHTS = Path(__file__).parent / "data" / "reader.json"
 
@@ -87,12 +86,20 @@ def featurize(
     clashes = q.clashes
     for sent_id, view in views:
         for cand in extract(view.doc):
-            if cand.label in clashes or _named_in_question(q, view, cand) or wrong_date_form(
-                    q, view.tokens.span_text(cand.start, cand.end)) or _titled_elsewhere(q, view, cand):
+            if cand.label in clashes or _cannot_answer(q, view, cand):
                 continue
             f = features(q, view, cand)
             if not f["q_overlap_all"]:
                 yield sent_id, view, cand, f
+
+
+def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """A span of a kind the question's label alone does not rule out, but its details do."""
+    return (
+        _named_in_question(q, view, cand)
+        or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
+        or _titled_elsewhere(q, view, cand)
+    )
 
 
 def _named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:
@@ -108,10 +115,7 @@ def _named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool
 def _titled_elsewhere(q: Question, view: SentenceView, cand: Candidate) -> bool:
     """A person whose title gives the asked role for another place is not its holder:
     "Russian President Vladimir Putin" for "Who is the president of France?"."""
-    if not q.role_places:
-        return False
-    role = tokenize(q.role or q.focus or "")
-    if not role:
+    if not q.role_places or q.office is None:
         return False
     tk, i = view.tokens, view.doc[cand.start : cand.end].root.i
     for _ in range(3):  # the name the span is, or is part of the title of ("Russian")
@@ -124,15 +128,15 @@ def _titled_elsewhere(q: Question, view: SentenceView, cand: Candidate) -> bool:
         return False
     root = view.doc[i]
     # The words before the name, in the span or not ("Russian President Vladimir Putin").
-    title = {i for i in range(root.left_edge.i, root.i) if view.tokens.ent_type[i] != "PERSON"}
+    title = {j for j in range(root.left_edge.i, root.i) if tk.ent_type[j] != "PERSON"}
     for kid in root.children:  # "Vladimir Putin, the Russian president"
         if kid.dep_ == "appos":
             title.update(range(kid.left_edge.i, kid.right_edge.i + 1))
     if root.dep_ == "appos":  # "the Russian president, Vladimir Putin"
         title.update(range(root.head.left_edge.i, root.head.i + 1))
-    if not any(role[0] in view.terms[i] for i in title):
+    if not any(q.office in view.terms[j] for j in title):
         return False
-    places = [view.terms[i] for i in title if view.tokens.ent_type[i] in ("GPE", "NORP")]
+    places = [view.terms[j] for j in title if tk.ent_type[j] in ("GPE", "NORP")]
     return bool(places) and not any(ts & q.role_places for ts in places)
 
 

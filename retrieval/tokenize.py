@@ -89,6 +89,7 @@ _NAME_JOINERS = frozenset({"of", "for", "and", "the", "de"})
 MAX_ACRONYM = 6
 
 
+@lru_cache(maxsize=4096)
 def acronym_terms(text: str) -> frozenset[str]:
     """Terms of the initials of every run of two or more capitalised words in `text`, so that
     "US" in a question matches "the United States" and "SOHR" "the Syrian Observatory for

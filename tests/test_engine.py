@@ -132,7 +132,8 @@ def test_window_terms_are_the_terms_of_the_joined_window():
 
 def test_a_question_naming_an_acronym_matches_the_name_spelled_out():
     engine = Engine([
-        doc("060", "Strikes", "Earlier, according to the Syrian Observatory for Human Rights, 40 people died. "
+        doc("060", "Strikes", "Earlier, according to the Syrian Observatory for Human Rights, "
+            "40 people died. "
             "But the United States has criticised Moscow, saying its strikes missed militants."),
         doc("061", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
     ])

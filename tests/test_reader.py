@@ -168,7 +168,8 @@ def test_featurize_leaves_out_entities_of_a_kind_the_question_cannot_want(nlp):
 
 
 @pytest.mark.parametrize("question,kept,dropped", [
-    ("On which day of the week did they meet?", {"Wednesday", "January 20, 2016"}, {"January", "2016"}),
+    ("On which day of the week did they meet?", {"Wednesday", "January 20, 2016"},
+     {"January", "2016"}),
     ("In which month did they meet?", {"January", "January 20, 2016"}, {"Wednesday", "2016"}),
     ("In which year did they meet?", {"2016", "January 20, 2016"}, {"Wednesday", "January"}),
 ])

@@ -30,7 +30,8 @@ def test_question_of_only_stopwords_has_no_terms():
 
 
 def test_acronym_terms_are_the_initials_of_runs_of_capitalised_words():
-    assert {"us", "sohr"} <= acronym_terms("But the United States and the Syrian Observatory for Human Rights")
+    text = "But the United States and the Syrian Observatory for Human Rights"
+    assert {"us", "sohr"} <= acronym_terms(text)
     assert "usa" in acronym_terms("the United States of America")
     assert acronym_terms("no names here at all") == frozenset()
     assert acronym_terms("Only Once") == {"oo"}  # one run of two words
