@@ -23,7 +23,7 @@ from scipy import optimize, sparse
 
 from retrieval import Engine, EngineConfig, load_corpus
 from retrieval.engine import clean_question
-from retrieval.evaluate import is_correct, score_tokens
+from retrieval.evaluate import f1, is_correct, score_tokens
 from retrieval.features import SentenceView
 from retrieval.question import Question
 from retrieval.reader import SIGNAL_SIGNS, WEIGHTS, featurize, signals
@@ -139,15 +139,17 @@ def fit_calibration(exs: list[Example], w: dict[str, float]) -> dict[str, float]
     return dict(zip(names, c))
 
 
-def top1(exs: list[Example], w: dict[str, float]) -> tuple[float, float]:
-    """Share of answerable questions whose best candidate is exactly / leniently right."""
+def top1(exs: list[Example], w: dict[str, float]) -> tuple[float, float, float]:
+    """Exact-match rate, mean F1 and lenient-correct rate of the best candidate of the
+    answerable questions."""
     ans = [ex for ex in exs if ex.golds]
-    em = ok = 0
+    em = ok = f = 0.0
     for ex in ans:
         i, _, _ = best_of(ex, w)
         em += score_tokens(ex.texts[i]) in [score_tokens(g) for g in ex.golds]
+        f += max(f1(ex.texts[i], g) for g in ex.golds)
         ok += is_correct(ex.texts[i], ex.golds)
-    return em / len(ans), ok / len(ans)
+    return em / len(ans), f / len(ans), ok / len(ans)
 
 
 def out_of_corpus(corpus: Path, rows: list[dict], per_article: int) -> list[Example]:
@@ -228,11 +230,11 @@ def main() -> None:
     if args.folds:
         for art in sorted({ex.article for ex in v1}):
             w = dict(zip(names, fit_ranker([ex for ex in v1 if ex.article != art], names)))
-            em, ok = top1([ex for ex in v1 if ex.article == art], w)
-            print(f"held-out article {art}: top-1 EM {em:.3f} correct {ok:.3f}")
+            em, f, ok = top1([ex for ex in v1 if ex.article == art], w)
+            print(f"held-out article {art}: top-1 EM {em:.3f} F1 {f:.3f} correct {ok:.3f}")
     w = dict(zip(names, fit_ranker(v1, names)))
-    em, ok = top1(v1, w)
-    print(f"train top-1 EM {em:.3f} correct {ok:.3f} on {len(v1)} questions")
+    em, f, ok = top1(v1, w)
+    print(f"train top-1 EM {em:.3f} F1 {f:.3f} correct {ok:.3f} on {len(v1)} questions")
     ooc = out_of_corpus(squad / "corpus", read_jsonl(squad / "questions.jsonl"), 40)
     near = near_misses(engine, read_jsonl(squad / "questions.jsonl"), 40)
     calibration = fit_calibration(v1 + v2 + ooc + near, w)
