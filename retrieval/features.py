@@ -305,8 +305,11 @@ _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday"
 
 def wrong_date_form(q: Question, text: str) -> bool:
     """A date that names another unit than the one asked for: "January" for "On which day
-    of the week ...?", "2011" for "Which month ...?". A full date ("January 20, 2016")
-    may answer any of them."""
+    of the week ...?", "2011" for "Which month ...?", or any point in time for "How long
+    ...?" ("Tuesday" is no "several days"). A full date ("January 20, 2016") may answer
+    any question about a date."""
+    if q.kind == "duration":
+        return date_form(text) is not None
     if q.kind != "date" or q.focus not in ("year", "month", "day"):
         return False
     form = date_form(text)
