@@ -50,6 +50,54 @@ def _label(ent: Span) -> str:
     return ent.label_
 
 
+def _titles(tk: Tokens, kids: list[list[int]]) -> list[tuple[int, int]]:
+    """What names a person's post: "Russian Foreign Minister" of "Russian Foreign Minister
+    Sergei Lavrov", "the State Department spokesman" of "John Kirby, the State Department
+    spokesman" and "the UN envoy for Syria" of "the UN envoy for Syria, Staffan de Mistura"."""
+    spans = []
+    for name in range(len(tk.head)):
+        if tk.ent_type[name] != "PERSON" or (
+                name + 1 < len(tk.head) and tk.ent_type[name + 1] == "PERSON"):
+            continue  # a name's last word heads it: "Lavrov" of "Sergei Lavrov"
+        first = name
+        while first > 0 and tk.ent_type[first - 1] == "PERSON":
+            first -= 1
+        before = [k for k in kids[name] if k < first and tk.dep[k] in _TITLE_DEPS
+                  and tk.ent_type[k] != "PERSON" and tk.pos[k] in ("NOUN", "PROPN")]
+        if before:
+            spans.append((_subtree_start(kids, before[0]), first))
+        for k in kids[name]:
+            if tk.dep[k] == "appos" and tk.pos[k] == "NOUN":
+                spans.append((_subtree_start(kids, k), _subtree_end(kids, k)))
+        head = tk.head[name]
+        if tk.dep[name] == "appos" and tk.pos[head] == "NOUN" and head < first:
+            end = head + 1  # the title's own tail ("for Syria"), not the name after it
+            while end < first and not tk.punct[end]:
+                end += 1
+            spans.append((_subtree_start(kids, head), end))
+    out = [_trim(tk, _after_owner(tk, start, end), end) for start, end in spans]
+    return [(s, e) for s, e in out if e > s]
+
+
+_TITLE_DEPS = {"compound", "nmod", "amod"}
+
+
+def _subtree_start(kids: list[list[int]], i: int) -> int:
+    return min([i] + [_subtree_start(kids, k) for k in kids[i] if k < i])
+
+
+def _subtree_end(kids: list[list[int]], i: int) -> int:
+    return max([i + 1] + [_subtree_end(kids, k) for k in kids[i] if k > i])
+
+
+def _after_owner(tk: Tokens, start: int, end: int) -> int:
+    """Where a title begins after its owner: "spokesman" of "Kerry's spokesman"."""
+    for i in range(end - 1, start - 1, -1):
+        if tk.tag[i] == "POS":
+            return i + 1
+    return start
+
+
 def _children(tk: Tokens) -> list[list[int]]:
     """Each token's dependents in sentence order, as spaCy's `Token.children` gives them."""
     out: list[list[int]] = [[] for _ in tk.head]
@@ -78,6 +126,8 @@ def extract(doc: Doc) -> list[Candidate]:
             if nums:
                 add(nums[0], nums[-1] + 1, label)
     kids = _children(tk)
+    for start, end in _titles(tk, kids):  # before noun phrases: a title is the better label
+        add(start, end, "TITLE")
     for chunk in doc.noun_chunks:
         add(chunk.start, chunk.end, "NP")
         add(*_trim(tk, chunk.start, chunk.end), "NP")

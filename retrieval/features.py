@@ -129,12 +129,19 @@ def is_type_match(q: Question, view: SentenceView, cand: Candidate) -> bool:
     """The span is of the kind the question asks for; for "Which countries ...", a list
     of countries is."""
     if cand.label in q.labels:
-        return True
+        return cand.label != "TITLE" or _titles_named(q, view, cand)
     if q.plural and cand.label == "LIST":  # every item of the kind, not just the first
         tk, root = view.tokens, view.doc[cand.start : cand.end].root.i
         items = [root] + [i for i in range(cand.start, cand.end) if tk.dep[i] == "conj"]
         return all(tk.ent_type[i] in q.labels for i in items)
     return False
+
+
+def _titles_named(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """The post is held by a person the question names ("What is John Kirby's job?")."""
+    root = view.doc[cand.start : cand.end].root
+    holders = [root.head.i] + [k.i for k in root.children if k.dep_ == "appos"]
+    return any(view.terms[i] & q.names for i in holders)
 
 
 def tree_path(view: SentenceView, a: int, b: int) -> tuple[int, str]:

@@ -26,6 +26,7 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "event": frozenset({"EVENT", "DATE", "NAME"}),
     "work": frozenset({"WORK_OF_ART", "PRODUCT", "LAW", "EVENT", "NAME"}),
     "reason": frozenset({"CLAUSE"}),  # "to allow civilians to escape", "because ..."
+    "title": frozenset({"TITLE"}),  # a person's post: "Russian Foreign Minister"
     "thing": frozenset(),
 }
 
@@ -68,6 +69,7 @@ FOCUS_KINDS: dict[str, str] = {
         "number amount percentage population toll total tally count age".split(), "number"),
     **dict.fromkeys("war battle event".split(), "event"),
     **dict.fromkeys("reason purpose".split(), "reason"),
+    **dict.fromkeys("position job post profession occupation role title".split(), "title"),
 }
 
 _HOW_KINDS = {
@@ -150,6 +152,14 @@ def _focus(doc: Doc, wh_index: int) -> Token | None:
     return None
 
 
+def _asks_who_someone_is(doc: Doc, wh_index: int) -> bool:
+    """"Who is John Kirby?": the answer is what he is, his post."""
+    root = doc[wh_index].head
+    return root.lemma_ == "be" and doc[wh_index].dep_ in ("attr", "nsubj") and any(
+        t.dep_ in ("nsubj", "attr") and t.ent_type_ == "PERSON" and t.i != wh_index
+        for t in root.children)
+
+
 def _counted(doc: Doc, wh_index: int) -> Token | None:
     """The noun "how many/much" counts ("how many Syrian civilians" -> civilians)."""
     if doc[wh_index + 1].lower_ not in ("many", "much"):
@@ -220,6 +230,8 @@ def analyze(text: str, doc: Doc) -> Question:
         kind = "person"
         held = _focus(doc, wh_index) if wh_index + 1 < len(doc) else None
         role = held.text.lower() if held is not None else None
+        if held is None and _asks_who_someone_is(doc, wh_index):
+            kind = "title"
     elif wh == "when":
         kind = "date"
     elif wh == "where":
@@ -240,6 +252,8 @@ def analyze(text: str, doc: Doc) -> Question:
             mods = _modifiers(token, max(wh_index, 0))
             plural = token.tag_ in ("NNS", "NNPS")
             held = token if kind == "person" else None
+    if kind == "title" and not any(t.ent_type_ == "PERSON" for t in doc):
+        kind = "thing"  # "What position did the team finish in?" is about no one's post
     if "percent" in lower or "percentage" in lower:
         kind = "percent" if wh in ("what", "how") else kind
     names = frozenset(t for tok in doc if tok.pos_ in ("PROPN", "NUM") for t in tokenize(tok.text))

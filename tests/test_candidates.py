@@ -143,3 +143,16 @@ def test_a_place_the_tagger_calls_a_people_is_a_place(spans):
 def test_a_reason_clause_is_a_candidate_with_and_without_its_marker(spans, text, reason):
     found = spans(text)
     assert found[reason] == found[reason.split(" ", 1)[1]] == "CLAUSE"
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Russian Foreign Minister Sergei Lavrov met John Kerry.", "Russian Foreign Minister"),
+    ("State Department spokesman John Kirby said the talks were useful.",
+     "State Department spokesman"),
+    ("John Kirby, the State Department spokesman, said so.", "State Department spokesman"),
+    ("Kerry's spokesman John Kirby said so.", "spokesman"),  # not the owner
+])
+def test_a_persons_post_is_a_title(spans, text, title):
+    found = spans(text)
+    assert found[title] == "TITLE"
+    assert [t for t, label in found.items() if label == "TITLE"] == [title]

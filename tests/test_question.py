@@ -45,10 +45,19 @@ def test_wh_word_and_expected_kind(ask, text, wh, kind):
     ("What is the capital of France?", "capital", "place"),
     ("What is the name of the river that flows through Paris?", "river", "place"),
     ("What kind of company makes the engines?", "company", "org"),
+    ("What position does Sergei Lavrov hold?", "position", "title"),
+    ("What was Kenneth Swezey's job?", "job", "title"),
+    ("What position did the team finish in?", "position", "thing"),  # no one's post
 ])
 def test_focus_noun_sets_the_kind(ask, text, focus, kind):
     q = ask(text)
     assert (q.focus, q.kind) == (focus, kind)
+
+
+def test_who_is_a_named_person_asks_for_their_post(ask):
+    assert ask("Who is John Kirby?").kind == "title"
+    assert ask("Who is the US Secretary of State?").kind == "person"
+    assert ask("Who met John Kirby?").kind == "person"
 
 
 def test_how_many_takes_the_counted_noun_as_focus(ask):

@@ -7,8 +7,8 @@ import pytest
 
 from retrieval.candidates import Candidate, extract
 from retrieval.features import (
-    MAX_PATH, SentenceView, coverage, features, mismatch, refers_back, sentence_view, shape,
-    token_terms, tree_path,
+    MAX_PATH, SentenceView, coverage, features, is_type_match, mismatch, refers_back,
+    sentence_view, shape, token_terms, tree_path,
 )
 from retrieval.nlp import pipeline
 from retrieval.question import Question, analyze
@@ -292,3 +292,11 @@ def test_shipped_confidence_grows_with_score_and_margin(nlp, model):
 ])
 def test_refers_back(nlp, sentence, expected):
     assert refers_back(nlp(sentence)) is expected
+
+
+def test_a_title_answers_only_for_the_person_the_question_names(nlp):
+    q, views = setup(nlp, "What is John Kirby's job?", [
+        "Russian Foreign Minister Sergei Lavrov met State Department spokesman John Kirby."])
+    view = views[0][1]
+    assert is_type_match(q, view, span(view, "State Department spokesman"))
+    assert not is_type_match(q, view, span(view, "Russian Foreign Minister"))
