@@ -11,6 +11,7 @@ MAX_TOKENS = 12
 _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
 NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
 _REASON_DEPS = {"advcl", "xcomp"}
+_CLAUSE_DEPS = {"advcl", "acl", "relcl"}  # adjuncts: a complement ("to escape") is part of it
 _PHRASE_DEPS = {"pobj", "dobj", "attr", "appos", "nsubj", "nsubjpass", "oprd", "acomp", "npadvmod"}
 
 
@@ -48,6 +49,12 @@ def _label(ent: Span) -> str:
             ent.text):
         return "GPE"
     return ent.label_
+
+
+def _purpose(tk: Tokens, i: int) -> bool:
+    """The verb of "in a bid / an effort / order to ...", which says what something was for."""
+    noun = tk.head[i]
+    return tk.dep[i] == "acl" and tk.dep[noun] == "pobj" and tk.lower[tk.head[noun]] == "in"
 
 
 def _titles(tk: Tokens, kids: list[list[int]]) -> list[tuple[int, int]]:
@@ -164,11 +171,15 @@ def extract(doc: Doc) -> list[Candidate]:
             start, end = doc[i].left_edge.i, doc[i].right_edge.i + 1
             add(start, end, "STATEMENT")
             add(*_trim(tk, start, end), "STATEMENT")
-        if dep in _REASON_DEPS and pos in ("VERB", "AUX"):
-            # Why-answers: "(designed) to allow civilians to escape", "because prices rose".
+        if (dep in _REASON_DEPS or _purpose(tk, i)) and pos in ("VERB", "AUX"):
+            # Why-answers: "(designed) to allow civilians to escape", "because prices rose",
+            # "(met) in a bid to create momentum".
             marks = [c for c in kid if tk.lower[c] in ("to", "because", "so")]
             if marks and marks[0] < i:
-                end = doc[i].right_edge.i + 1
-                add(marks[0], end, "CLAUSE")
-                add(marks[0] + 1, end, "CLAUSE")
+                whole = doc[i].right_edge.i + 1
+                # and without a clause of its own: "to create momentum for talks (to kick off ...)"
+                inner = [doc[j].left_edge.i for j in range(i + 1, whole) if tk.dep[j] in _CLAUSE_DEPS]
+                for end in {whole, min(inner, default=whole)}:
+                    add(marks[0], end, "CLAUSE")
+                    add(marks[0] + 1, end, "CLAUSE")
     return [Candidate(s, e, label) for (s, e), label in found.items()]

@@ -139,6 +139,7 @@ def test_a_place_the_tagger_calls_a_people_is_a_place(spans):
 @pytest.mark.parametrize("text,reason", [
     ("The pause was designed to allow civilians to escape.", "to allow civilians to escape"),
     ("Some men avoid teaching because they fear the label.", "because they fear the label"),
+    ("They met in a bid to create momentum for the talks.", "to create momentum for the talks"),
 ])
 def test_a_reason_clause_is_a_candidate_with_and_without_its_marker(spans, text, reason):
     found = spans(text)
