@@ -51,6 +51,21 @@ class EngineConfig:
     parse_worker: bool = True  # parse about half the read sentences in a second process
 
 
+# Offices a country or a body has one holder of at a time (terms): "Saudi Arabia's
+# foreign minister" is answered only where the text names the office.
+_OFFICES = frozenset(tokenize(
+    "president minister king queen emperor pope chancellor prince duke bishop secretary "
+    "governor mayor premier ambassador envoy spokesman chairman"))
+
+
+def _not_the_holder(q: Question, best: Scored, type_match: float) -> bool:
+    """"Moscow" is no president of France, however well it scores; nor is anyone named
+    where the text does not name the office: "Assad" for "Saudi Arabia's foreign minister"."""
+    if q.asks_office_holder and not type_match:
+        return True
+    return bool(q.role_places) and q.office in _OFFICES and q.office not in best.view.window
+
+
 def clean_question(text: str) -> str:
     """The question without control or invisible characters, bounded in length."""
     text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
@@ -169,8 +184,7 @@ class Engine:
         margin = groups[0].score - groups[1].score if len(groups) > 1 else 5.0
         type_match = float(is_type_match(q, best.view, Candidate(best.start, best.end, best.label)))
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
-        # "Moscow" is no president of France, however well it scores.
-        if confidence < self.config.threshold or (q.asks_office_holder and not type_match):
+        if confidence < self.config.threshold or _not_the_holder(q, best, type_match):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)

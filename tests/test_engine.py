@@ -184,3 +184,15 @@ def test_an_office_is_held_by_a_person_never_by_a_place():
     assert engine.answer("Who is the Russian president?").text == "Vladimir Putin"
     a = engine.answer("Who is the president of France?")  # not Putin, and not "Moscow"
     assert not a.found and a.reason == "low_confidence"
+
+
+def test_an_office_of_a_country_is_answered_only_where_the_text_names_the_office():
+    engine = Engine([
+        doc("080", "Talks", "Saudi Arabia and Turkey back the opposition against Bashar al-Assad. "
+            "Rebels met in Riyadh on Thursday."),
+        doc("081", "Envoys", "Saudi Foreign Minister Adel al-Jubeir met Kerry in Paris."),
+        doc("082", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
+    ])
+    assert engine.answer("Who is the Saudi foreign minister?").text == "Adel al-Jubeir"
+    a = engine.answer("Who is the defence minister of Turkey?")  # not Assad, who is no minister
+    assert not a.found and a.reason == "low_confidence"
