@@ -105,6 +105,13 @@ def _after_owner(tk: Tokens, start: int, end: int) -> int:
     return start
 
 
+def _acronym(tk: Tokens, i: int) -> bool:
+    """An untyped proper noun in capitals: "AFP", "NATO"."""
+    word = tk.text[i]
+    return (tk.pos[i] == "PROPN" and not tk.ent_type[i] and len(word) >= 2
+            and word.isalpha() and word.isupper())
+
+
 def _children(tk: Tokens) -> list[list[int]]:
     """Each token's dependents in sentence order, as spaCy's `Token.children` gives them."""
     out: list[list[int]] = [[] for _ in tk.head]
@@ -136,8 +143,11 @@ def extract(doc: Doc) -> list[Candidate]:
     for start, end in _titles(tk, kids):  # before noun phrases: a title is the better label
         add(start, end, "TITLE")
     for chunk in doc.noun_chunks:
+        start, end = _trim(tk, chunk.start, chunk.end)
+        if end - start == 1 and _acronym(tk, start):
+            add(start, end, "NAME")  # "AFP", which the tagger left untyped
         add(chunk.start, chunk.end, "NP")
-        add(*_trim(tk, chunk.start, chunk.end), "NP")
+        add(start, end, "NP")
         # "the role of the president", "an end to air strikes": a noun phrase with its complement.
         nxt = chunk.end
         if nxt < len(doc) and tk.lower[nxt] in ("of", "to"):

@@ -97,6 +97,12 @@ def test_a_name_spacy_types_as_a_number_is_relabelled_name(spans):
     assert spans("Seven of the 10 sites were closed.")["Seven"] == "CARDINAL"
 
 
+def test_an_untyped_proper_noun_in_capitals_is_a_name(spans):
+    found = spans("A State Department source confirmed the meeting to AFP.")
+    assert found["AFP"] == "NAME"
+    assert "meeting" in found and found["meeting"] == "NP"
+
+
 def test_a_number_spacy_did_not_tag_is_num(spans):
     assert spans("The vote was 5-4.")["4"] == "NUM"
 
