@@ -299,14 +299,19 @@ class Engine:
         self, best: Scored, ranked: list[tuple[int, float]], have: list[Scored],
         cover_of: Callable[[int], float],
     ) -> list[Evidence]:
-        """Sentences beyond those the reader parsed that state the answer verbatim."""
+        """Sentences beyond those the reader parsed that state the answer verbatim, or a
+        person's surname alone ("Sergey Lavrov", "Lavrov" for "Sergei Lavrov")."""
         key = answer_key(best.text)
+        keys = [key, key[-1:]] if best.label == "PERSON" and len(key) > 1 and len(key[-1]) > 2 else [key]
         done = {c.sentence for c in have}
         need = SUPPORT_COVER * cover_of(best.sentence)
         out = []
         for i, _ in ranked[self.config.read_k :]:
             sent = self.sentences[i]
-            if i in done or not _contains(answer_key(sent.text), key) or cover_of(i) < need:
+            if i in done or cover_of(i) < need:
+                continue
+            words = answer_key(sent.text)
+            if not any(_contains(words, k) for k in keys):
                 continue
             doc = self.documents[sent.doc]
             out.append(Evidence(doc.source, doc.title, sent.text, best.text))

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from retrieval import Answer, Engine
+from retrieval import Answer, Engine, EngineConfig
 from retrieval.normalize import same_answer
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.values import Document
@@ -196,3 +196,13 @@ def test_an_office_of_a_country_is_answered_only_where_the_text_names_the_office
     assert engine.answer("Who is the Saudi foreign minister?").text == "Adel al-Jubeir"
     a = engine.answer("Who is the defence minister of Turkey?")  # not Assad, who is no minister
     assert not a.found and a.reason == "low_confidence"
+
+
+def test_a_source_beyond_those_read_supports_a_person_by_another_spelling_or_surname():
+    engine = Engine([
+        doc("090", "Talks", "Russian Foreign Minister Sergei Lavrov met Kerry in Zurich."),
+        doc("091", "Envoys", "The Russian foreign minister, Sergey Lavrov, spoke in Geneva."),
+        doc("092", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
+    ], EngineConfig(read_k=1))
+    a = engine.answer("Who is the Russian foreign minister?")
+    assert same_answer(a.text, "Sergei Lavrov") and a.sources == ("090", "091")
