@@ -308,10 +308,10 @@ class Engine:
         out = []
         for i, _ in ranked[self.config.read_k :]:
             sent = self.sentences[i]
-            if i in done or cover_of(i) < need:
+            if i in done:
                 continue
-            words = answer_key(sent.text)
-            if not any(_contains(words, k) for k in keys):
+            words = answer_key(sent.text)  # cheaper than the window's cover: tested first
+            if not any(_contains(words, k) for k in keys) or cover_of(i) < need:
                 continue
             doc = self.documents[sent.doc]
             out.append(Evidence(doc.source, doc.title, sent.text, best.text))
