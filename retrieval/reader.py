@@ -13,6 +13,7 @@ from pathlib import Path
 from retrieval.candidates import Candidate, extract
 from retrieval.features import SentenceView, features, mismatch, wrong_date_form
 from retrieval.question import Question
+from retrieval.tokenize import acronym_terms
 
 WEIGHTS = Path(__file__).parent / "data" / "reader.json"
 
@@ -97,6 +98,7 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
     """A span of a kind the question's label alone does not rule out, but its details do."""
     return (
         _named_in_question(q, view, cand)
+        or _abbreviates_question(q, view, cand)
         or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
         or _titled_elsewhere(q, view, cand)
     )
@@ -110,6 +112,13 @@ def _named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool
         return False
     last = view.terms[cand.end - 1]
     return bool(last) and last <= q.names and not last & q.owners
+
+
+def _abbreviates_question(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """"SOHR" for "Who heads the Syrian Observatory for Human Rights?" repeats the question."""
+    word = view.tokens.text[cand.start]
+    return (cand.end - cand.start == 1 and len(word) > 1 and word.isupper()
+            and bool(view.terms[cand.start] & acronym_terms(q.text)))
 
 
 def _titled_elsewhere(q: Question, view: SentenceView, cand: Candidate) -> bool:

@@ -300,3 +300,10 @@ def test_a_title_answers_only_for_the_person_the_question_names(nlp):
     view = views[0][1]
     assert is_type_match(q, view, span(view, "State Department spokesman"))
     assert not is_type_match(q, view, span(view, "Russian Foreign Minister"))
+
+
+def test_an_acronym_of_a_name_the_question_spells_out_is_no_answer(nlp):
+    q, views = setup(nlp, "Who is the commissioner of the National Football League?",
+                     ["NFL Commissioner Roger Goodell spoke to the NFL owners on Monday."])
+    texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    assert "Roger Goodell" in texts and "NFL" not in texts
