@@ -184,7 +184,8 @@ class Engine:
         margin = groups[0].score - groups[1].score if len(groups) > 1 else 5.0
         type_match = float(is_type_match(q, best.view, Candidate(best.start, best.end, best.label)))
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
-        if confidence < self.config.threshold or _not_the_holder(q, best, type_match):
+        if confidence < self.config.threshold or _not_the_holder(q, best, type_match) or (
+                self._counts_elsewhere(q, best)):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -202,6 +203,15 @@ class Engine:
             question, best.text, evidence[0].quote, sources, confidence,
             evidence=tuple(evidence), conflicts=conflicts, passages=hits,
         )
+
+    def _counts_elsewhere(self, q: Question, best: Scored) -> bool:
+        """A count in a sentence about no place the question names, in a document not titled
+        with it, is another place's count: "25 killed (in Aleppo)" for "How many were killed
+        in Eastern Ghouta?", told a sentence later."""
+        if q.kind != "number" or not q.places:
+            return False
+        title = _text_terms(self.documents[self.sentences[best.sentence].doc].title)
+        return not q.places & title.union(*best.view.terms)
 
     def role_unknown(self, q: Question) -> bool:
         """The corpus never uses the role a who-question asks about ("Who is the king of

@@ -100,6 +100,7 @@ class Question:
     # Terms of the places the asked-for role belongs to ("the president of FRANCE", "SAUDI
     # ARABIA's foreign minister", "the FRENCH president"); empty when it names none.
     role_places: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()  # terms of the places it asks about ("IN Madaya")
 
     @cached_property
     def office(self) -> str | None:
@@ -264,7 +265,16 @@ def analyze(text: str, doc: Doc) -> Question:
         text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
         asked(doc, slot_token) if slot_token is not None else None, owners, role,
         _places_of(held) if held is not None else frozenset(),
+        _settings(doc),
     )
+
+
+def _settings(doc: Doc) -> frozenset[str]:
+    """Terms of the places the question sets itself in: "Madaya" of "How many people live
+    in the town of Madaya?", not "Washington" of "the Washington-led coalition"."""
+    return frozenset(
+        t for ent in doc.ents if ent.label_ in ("GPE", "LOC", "FAC") and ent.root.dep_ == "pobj"
+        for t in tokenize(ent.text))
 
 
 def _places_of(role: Token) -> frozenset[str]:

@@ -206,3 +206,14 @@ def test_a_source_beyond_those_read_supports_a_person_by_another_spelling_or_sur
     ], EngineConfig(read_k=1))
     a = engine.answer("Who is the Russian foreign minister?")
     assert same_answer(a.text, "Sergei Lavrov") and a.sources == ("090", "091")
+
+
+def test_a_count_from_a_sentence_about_another_place_is_no_answer():
+    engine = Engine([
+        doc("100", "Air strikes", "Air strikes on Aleppo on Wednesday killed 25 people. "
+            "Heavy strikes also hit the Eastern Ghouta area near Damascus."),
+        doc("101", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
+    ])
+    assert engine.answer("How many people were killed in Aleppo on Wednesday?").text == "25"
+    a = engine.answer("How many people were killed in Eastern Ghouta on Wednesday?")
+    assert not a.found and a.reason == "low_confidence"

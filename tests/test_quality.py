@@ -20,8 +20,8 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 FLOORS = [
     (SHARED / "seeds_dev.jsonl", 0.80, 1.0),
     (DATA / "seeds_extra.jsonl", 0.90, 1.0),
-    (DATA / "seeds_blind.jsonl", 0.70, 0.8),
-    (DATA / "seeds_blind2.jsonl", 0.42, 0.4),
+    (DATA / "seeds_blind.jsonl", 0.70, 0.9),
+    (DATA / "seeds_blind2.jsonl", 0.42, 0.6),
     (DATA / "seeds_offtopic.jsonl", None, 0.95),  # general knowledge the seeds do not hold
 ]
 

@@ -60,6 +60,11 @@ def test_who_is_a_named_person_asks_for_their_post(ask):
     assert ask("Who met John Kirby?").kind == "person"
 
 
+def test_the_places_a_question_is_set_in(ask):
+    assert ask("How many people live in the besieged town of Madaya?").places == {"madaya"}
+    assert ask("How many people did the Washington-led coalition kill?").places == set()
+
+
 def test_how_many_takes_the_counted_noun_as_focus(ask):
     q = ask("How many Syrian civilians were killed?")
     assert (q.kind, q.focus) == ("number", "civilian")
