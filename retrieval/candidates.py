@@ -12,6 +12,7 @@ _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
 NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
 _REASON_DEPS = {"advcl", "xcomp"}
 _CLAUSE_DEPS = {"advcl", "acl", "relcl"}  # adjuncts: a complement ("to escape") is part of it
+_TITLE_DEPS = {"compound", "nmod", "amod"}  # the words of a title before a name
 _PHRASE_DEPS = {"pobj", "dobj", "attr", "appos", "nsubj", "nsubjpass", "oprd", "acomp", "npadvmod"}
 
 
@@ -84,9 +85,6 @@ def _titles(tk: Tokens, kids: list[list[int]]) -> list[tuple[int, int]]:
             spans.append((_subtree_start(kids, head), end))
     out = [_trim(tk, _after_owner(tk, start, end), end) for start, end in spans]
     return [(s, e) for s, e in out if e > s]
-
-
-_TITLE_DEPS = {"compound", "nmod", "amod"}
 
 
 def _subtree_start(kids: list[list[int]], i: int) -> int:
