@@ -6,7 +6,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from retrieval.candidates import Candidate
 from retrieval.normalize import MONTHS, answer_key
@@ -268,6 +268,7 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
             if q.kind != "thing":
                 f[f"focus={q.focus}|shape={cshape}"] = 1.0
             f["focus_governs"] = float(_governed_by(view, root, fstem[0]))
+            f["described_as_focus"] = float(_described_as(view, root_token, fstem[0]))
             f["anaphor_focus"] = float(
                 len(view.next_opening) > 1 and view.next_opening[0] in _ANAPHORS
                 and fstem[0] in tokenize(view.next_opening[1])
@@ -304,6 +305,15 @@ def _governed_by(view: SentenceView, i: int, stem: str) -> bool:
         if stem in view.terms[i]:
             return True
     return False
+
+
+def _described_as(view: SentenceView, tok: Token, stem: str) -> bool:
+    """Whether the text says the token is a thing of `stem`: "Aleppo, which was Syria's
+    biggest city", "Aleppo is the biggest city"."""
+    copulas = [c for c in tok.children if c.dep_ == "relcl" and c.lemma_ == "be"]
+    if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+        copulas.append(tok.head)
+    return any(stem in view.terms[a.i] for cop in copulas for a in cop.children if a.dep_ == "attr")
 
 
 _MONTHS = frozenset(MONTHS) | frozenset(MONTHS.values()) | {"may"}

@@ -307,3 +307,11 @@ def test_an_acronym_of_a_name_the_question_spells_out_is_no_answer(nlp):
                      ["NFL Commissioner Roger Goodell spoke to the NFL owners on Monday."])
     texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
     assert "Roger Goodell" in texts and "NFL" not in texts
+
+
+def test_a_candidate_the_text_calls_a_thing_of_the_focus_is_described_as_it(nlp):
+    q, views = setup(nlp, "Which city has been divided for years?", [
+        "Assad aims to take back all of Aleppo, which was Syria's biggest city before the war."])
+    view = views[0][1]
+    assert features(q, view, span(view, "Aleppo"))["described_as_focus"] == 1.0
+    assert features(q, view, span(view, "Syria"))["described_as_focus"] == 0.0
