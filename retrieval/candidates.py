@@ -58,7 +58,7 @@ def _purpose(tk: Tokens, i: int) -> bool:
     return tk.dep[i] == "acl" and tk.dep[noun] == "pobj" and tk.lower[tk.head[noun]] == "in"
 
 
-def _titles(tk: Tokens, kids: list[list[int]]) -> list[tuple[int, int]]:
+def _titles(doc: Doc, tk: Tokens, kids: list[list[int]]) -> list[tuple[int, int]]:
     """What names a person's post: "Russian Foreign Minister" of "Russian Foreign Minister
     Sergei Lavrov", "the State Department spokesman" of "John Kirby, the State Department
     spokesman" and "the UN envoy for Syria" of "the UN envoy for Syria, Staffan de Mistura"."""
@@ -73,26 +73,18 @@ def _titles(tk: Tokens, kids: list[list[int]]) -> list[tuple[int, int]]:
         before = [k for k in kids[name] if k < first and tk.dep[k] in _TITLE_DEPS
                   and tk.ent_type[k] != "PERSON" and tk.pos[k] in ("NOUN", "PROPN")]
         if before:
-            spans.append((_subtree_start(kids, before[0]), first))
+            spans.append((doc[before[0]].left_edge.i, first))
         for k in kids[name]:
             if tk.dep[k] == "appos" and tk.pos[k] == "NOUN":
-                spans.append((_subtree_start(kids, k), _subtree_end(kids, k)))
+                spans.append((doc[k].left_edge.i, doc[k].right_edge.i + 1))
         head = tk.head[name]
         if tk.dep[name] == "appos" and tk.pos[head] == "NOUN" and head < first:
             end = head + 1  # the title's own tail ("for Syria"), not the name after it
             while end < first and not tk.punct[end]:
                 end += 1
-            spans.append((_subtree_start(kids, head), end))
+            spans.append((doc[head].left_edge.i, end))
     out = [_trim(tk, _after_owner(tk, start, end), end) for start, end in spans]
     return [(s, e) for s, e in out if e > s]
-
-
-def _subtree_start(kids: list[list[int]], i: int) -> int:
-    return min([i] + [_subtree_start(kids, k) for k in kids[i] if k < i])
-
-
-def _subtree_end(kids: list[list[int]], i: int) -> int:
-    return max([i + 1] + [_subtree_end(kids, k) for k in kids[i] if k > i])
 
 
 def _after_owner(tk: Tokens, start: int, end: int) -> int:
@@ -138,7 +130,7 @@ def extract(doc: Doc) -> list[Candidate]:
             if nums:
                 add(nums[0], nums[-1] + 1, label)
     kids = _children(tk)
-    for start, end in _titles(tk, kids):  # before noun phrases: a title is the better label
+    for start, end in _titles(doc, tk, kids):  # before noun phrases: a title is the better label
         add(start, end, "TITLE")
     for chunk in doc.noun_chunks:
         start, end = _trim(tk, chunk.start, chunk.end)

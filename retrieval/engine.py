@@ -51,19 +51,12 @@ class EngineConfig:
     parse_worker: bool = True  # parse about half the read sentences in a second process
 
 
-# Offices a country or a body has one holder of at a time (terms): "Saudi Arabia's
-# foreign minister" is answered only where the text names the office.
-_OFFICES = frozenset(tokenize(
-    "president minister king queen emperor pope chancellor prince duke bishop secretary "
-    "governor mayor premier ambassador envoy spokesman chairman"))
-
-
 def _not_the_holder(q: Question, best: Scored, type_match: float) -> bool:
     """"Moscow" is no president of France, however well it scores; nor is anyone named
     where the text does not name the office: "Assad" for "Saudi Arabia's foreign minister"."""
     if q.asks_office_holder and not type_match:
         return True
-    return bool(q.role_places) and q.office in _OFFICES and q.office not in best.view.window
+    return q.asks_a_places_office and q.office not in best.view.window
 
 
 def clean_question(text: str) -> str:
@@ -312,7 +305,9 @@ class Engine:
         """Sentences beyond those the reader parsed that state the answer verbatim, or a
         person's surname alone ("Sergey Lavrov", "Lavrov" for "Sergei Lavrov")."""
         key = answer_key(best.text)
-        keys = [key, key[-1:]] if best.label == "PERSON" and len(key) > 1 and len(key[-1]) > 2 else [key]
+        keys = [key]
+        if best.label == "PERSON" and len(key) > 1 and len(key[-1]) > 2:
+            keys.append(key[-1:])  # the surname alone
         done = {c.sentence for c in have}
         need = SUPPORT_COVER * cover_of(best.sentence)
         out = []

@@ -72,6 +72,11 @@ FOCUS_KINDS: dict[str, str] = {
     **dict.fromkeys("position job post profession occupation role title".split(), "title"),
 }
 
+# Offices a country or a body has one holder of at a time, as terms.
+_OFFICES = frozenset(tokenize(
+    "president minister king queen emperor pope chancellor prince duke bishop secretary "
+    "governor mayor premier ambassador envoy spokesman chairman"))
+
 _HOW_KINDS = {
     "many": "number", "much": "money", "long": "duration", "old": "number",
     "far": "number", "large": "number", "big": "number", "often": "duration",
@@ -108,6 +113,12 @@ class Question:
         "Who is the president of France?" and "What is the name of its foreign minister?"."""
         terms = tokenize(self.role or self.focus or "") if self.kind == "person" else []
         return terms[0] if terms else None
+
+    @property
+    def asks_a_places_office(self) -> bool:
+        """"Saudi Arabia's foreign minister": an office a country or a body has one holder
+        of, which only a passage naming the office can answer."""
+        return bool(self.role_places) and self.office in _OFFICES
 
     @property
     def asks_office_holder(self) -> bool:

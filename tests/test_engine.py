@@ -16,6 +16,17 @@ def doc(source: str, title: str, body: str) -> Document:
     return Document(source, title, f"{source}.txt", f"{title}\n\n{body}")
 
 
+def news(*docs: Document, config: EngineConfig | None = None) -> Engine:
+    """An engine over the given articles and one about something else entirely."""
+    other = doc("999", "Markets", "Grain prices rose on Monday. Traders expect a good harvest.")
+    return Engine([*docs, other], config)
+
+
+def declined(a: Answer) -> bool:
+    """Not answered because nothing the corpus says is a good enough answer."""
+    return not a.found and a.reason == "low_confidence"
+
+
 @pytest.fixture(scope="module")
 def city_engine() -> Engine:
     return Engine([
@@ -131,12 +142,11 @@ def test_window_terms_are_the_terms_of_the_joined_window():
 
 
 def test_a_question_naming_an_acronym_matches_the_name_spelled_out():
-    engine = Engine([
+    engine = news(
         doc("060", "Strikes", "Earlier, according to the Syrian Observatory for Human Rights, "
             "40 people died. "
             "But the United States has criticised Moscow, saying its strikes missed militants."),
-        doc("061", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
-    ])
+    )
     first = next(i for i, s in enumerate(engine.sentences) if s.text.startswith("Earlier"))
     assert {"sohr", "us"} <= engine.window_terms(first)
     a = engine.answer("How many people died, according to SOHR?")
@@ -146,14 +156,13 @@ def test_a_question_naming_an_acronym_matches_the_name_spelled_out():
 def test_a_sentence_that_refers_back_is_read_with_the_one_before():
     # Both windows name the coalition; only the first sentence's "Those strikes" are its,
     # so the other toll is about other strikes, not a disagreement.
-    engine = Engine([
+    engine = news(
         doc("050", "Coalition raids", "A coalition led by Washington has been bombing militants "
             "since 2014. Those strikes have killed 322 civilians, monitors said. Aid groups asked "
             "for access."),
         doc("051", "Air war", "Officials spoke of the coalition on Monday. Russian air strikes have "
             "killed 1,000 civilians, monitors said. Talks are planned."),
-        doc("052", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
-    ])
+    )
     a = engine.answer("How many civilians have the coalition strikes killed?")
     assert a.found and a.text == "322" and a.sources == ("050",)
     assert a.conflicts == ()
@@ -162,7 +171,7 @@ def test_a_sentence_that_refers_back_is_read_with_the_one_before():
 def test_a_question_mostly_of_words_the_corpus_never_uses_is_not_answered(city_engine):
     question = "When did the Harbour Bridge open to zorblax quixotic fnargle travellers?"
     a = city_engine.answer(question)
-    assert not a.found and a.reason == "low_confidence"
+    assert declined(a)
     lenient = Engine(city_engine.documents, replace(city_engine.config, max_unseen=1.0))
     assert lenient.answer(question).text == "March 3, 2019"
 
@@ -172,48 +181,45 @@ def test_a_who_question_about_a_role_the_corpus_never_names_is_not_answered(
     assert city_engine.answer("Who is the mayor of the city?").text == "Anna Berg"
     # Saudi Arabia and a person are in the news; a king is not, so neither is the answer.
     a = seeds_engine.answer("Who is the king of Saudi Arabia?")
-    assert not a.found and a.reason == "low_confidence"
+    assert declined(a)
 
 
 def test_an_office_is_held_by_a_person_never_by_a_place():
-    engine = Engine([
+    engine = news(
         doc("070", "Veto row", "On Wednesday, Russian President Vladimir Putin accused France of "
             "luring Moscow into a veto. The vote was held in New York."),
-        doc("071", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
-    ])
+    )
     assert engine.answer("Who is the Russian president?").text == "Vladimir Putin"
     a = engine.answer("Who is the president of France?")  # not Putin, and not "Moscow"
-    assert not a.found and a.reason == "low_confidence"
+    assert declined(a)
 
 
 def test_an_office_of_a_country_is_answered_only_where_the_text_names_the_office():
-    engine = Engine([
+    engine = news(
         doc("080", "Talks", "Saudi Arabia and Turkey back the opposition against Bashar al-Assad. "
             "Rebels met in Riyadh on Thursday."),
         doc("081", "Envoys", "Saudi Foreign Minister Adel al-Jubeir met Kerry in Paris."),
-        doc("082", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
-    ])
+    )
     assert engine.answer("Who is the Saudi foreign minister?").text == "Adel al-Jubeir"
     a = engine.answer("Who is the defence minister of Turkey?")  # not Assad, who is no minister
-    assert not a.found and a.reason == "low_confidence"
+    assert declined(a)
 
 
 def test_a_source_beyond_those_read_supports_a_person_by_another_spelling_or_surname():
-    engine = Engine([
+    engine = news(
         doc("090", "Talks", "Russian Foreign Minister Sergei Lavrov met Kerry in Zurich."),
         doc("091", "Envoys", "The Russian foreign minister, Sergey Lavrov, spoke in Geneva."),
-        doc("092", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
-    ], EngineConfig(read_k=1))
+        config=EngineConfig(read_k=1),
+    )
     a = engine.answer("Who is the Russian foreign minister?")
     assert same_answer(a.text, "Sergei Lavrov") and a.sources == ("090", "091")
 
 
 def test_a_count_from_a_sentence_about_another_place_is_no_answer():
-    engine = Engine([
+    engine = news(
         doc("100", "Air strikes", "Air strikes on Aleppo on Wednesday killed 25 people. "
             "Heavy strikes also hit the Eastern Ghouta area near Damascus."),
-        doc("101", "Markets", "Grain prices rose on Monday. Traders expect a good harvest."),
-    ])
+    )
     assert engine.answer("How many people were killed in Aleppo on Wednesday?").text == "25"
     a = engine.answer("How many people were killed in Eastern Ghouta on Wednesday?")
-    assert not a.found and a.reason == "low_confidence"
+    assert declined(a)
