@@ -29,6 +29,7 @@ from retrieval.sparse_bm25 import SparseBM25
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
 from retrieval.window_bm25 import WindowBM25
+from retrieval.wordnet import nouns
 
 MAX_QUESTION_CHARS = 1000
 SMALL_CORPUS = 2000  # sentences; below this, passages BM25Okapi scores at zero are scanned
@@ -84,6 +85,7 @@ class Engine:
         self.idf = index.idf
         self.unseen_idf = index.idf.unseen
         self.model = load_model()
+        nouns()  # WordNet, read once per process now rather than at the first question
         self.parses = ParseCache()
         if self.config.parse_worker:
             start_worker()

@@ -14,6 +14,7 @@ from retrieval.parsed import Tokens, tokens
 from retrieval.question import Question
 from retrieval.roles import matches
 from retrieval.tokenize import tokenize
+from retrieval.wordnet import Nouns, nouns
 
 # The next sentence opens by referring back ("The city has ...", "He said ..."): the
 # thing it talks about may be named in this sentence.
@@ -23,6 +24,15 @@ _ANAPHORS = _DETERMINERS | frozenset("he she it they his her its their".split())
 _GOVERNED_DEPS = frozenset({"compound", "appos", "pobj", "prep", "nummod"})
 _ROOT_DEPS = ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "compound", "attr", "conj", "npadvmod")
 MAX_PATH = 8
+_UNTYPED = frozenset({"NP", "PHRASE", "LIST", "MOD"})  # spans that carry no entity label
+# WordNet's classes of the things a question kind asks for ("opposition fighters" for who).
+_LEX_KINDS = {
+    "person": frozenset({"person", "group"}), "org": frozenset({"group"}),
+    "place": frozenset({"location", "artifact", "object"}), "date": frozenset({"time"}),
+    "language": frozenset({"communication"}), "group": frozenset({"group", "cognition"}),
+}
+# Focus nouns everything is a kind of.
+_BROAD_FOCUS = frozenset("thing entity object name type kind sort form part way".split())
 
 
 @dataclass(frozen=True)
@@ -273,6 +283,9 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
                 len(view.next_opening) > 1 and view.next_opening[0] in _ANAPHORS
                 and fstem[0] in tokenize(view.next_opening[1])
             )
+    wordnet = nouns()
+    if wordnet is not None:
+        _kind_of_thing(f, q, view, cand, root_token, wordnet)
     if view.next_opening and view.next_opening[0] in _ANAPHORS:
         f["anaphor_next"] = view.next_cover
     if q.slot:
@@ -290,6 +303,18 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         own = set().union(*view.terms[left_edge:s]) if left_edge < s else set()
         f["focus_mod_np"] = float(bool(own & q.focus_mods))
     return f
+
+
+def _kind_of_thing(f: dict[str, float], q: Question, view: SentenceView, cand: Candidate,
+                   root: Token, wordnet: Nouns) -> None:
+    """What WordNet says the span names: "opposition fighters", which the tagger left
+    untyped, are people (who?); "Aleppo" is a city (which city?)."""
+    word = root.lemma_ if root.pos_ == "NOUN" else view.tokens.span_text(cand.start, cand.end)
+    if cand.label in _UNTYPED and q.kind in _LEX_KINDS:
+        f["lex_fits"] = float(wordnet.lexname(word) in _LEX_KINDS[q.kind])
+    if q.focus and q.focus not in _BROAD_FOCUS:
+        f["focus_isa"] = float(wordnet.is_a(word, q.focus) or (
+            word != root.lemma_ and wordnet.is_a(root.lemma_, q.focus)))
 
 
 def _governed_by(view: SentenceView, i: int, stem: str) -> bool:

@@ -315,3 +315,16 @@ def test_a_candidate_the_text_calls_a_thing_of_the_focus_is_described_as_it(nlp)
     view = views[0][1]
     assert features(q, view, span(view, "Aleppo"))["described_as_focus"] == 1.0
     assert features(q, view, span(view, "Syria"))["described_as_focus"] == 0.0
+
+
+def test_wordnet_says_which_untyped_spans_are_people_and_which_names_are_of_the_focus(nlp):
+    q, views = setup(nlp, "Who should decide the future of the country?", [
+        "Moscow says the Syrian people should decide the future of the country, not the talks."])
+    view = views[0][1]
+    assert features(q, view, span(view, "Syrian people"))["lex_fits"] == 1.0
+    assert features(q, view, span(view, "talks"))["lex_fits"] == 0.0
+    q, views = setup(nlp, "Which city hosted the discussions?", [
+        "Kerry said the discussions in Vienna, Austria, had helped."])
+    view = views[0][1]
+    assert features(q, view, span(view, "Vienna"))["focus_isa"] == 1.0
+    assert features(q, view, span(view, "Austria"))["focus_isa"] == 0.0
