@@ -21,6 +21,7 @@ from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
 from retrieval.nlp import ParseCache, start_worker
 from retrieval.normalize import answer_key
+from retrieval.paraphrase import question_senses, said_otherwise, with_paraphrases
 from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
 from retrieval.question import Question, analyze
@@ -29,7 +30,7 @@ from retrieval.sparse_bm25 import SparseBM25
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
 from retrieval.window_bm25 import WindowBM25
-from retrieval.wordnet import nouns
+from retrieval.wordnet import wordnet
 
 MAX_QUESTION_CHARS = 1000
 SMALL_CORPUS = 2000  # sentences; below this, passages BM25Okapi scores at zero are scanned
@@ -85,7 +86,7 @@ class Engine:
         self.idf = index.idf
         self.unseen_idf = index.idf.unseen
         self.model = load_model()
-        nouns()  # WordNet, read once per process now rather than at the first question
+        self.lexicon = wordnet()  # read once per process, before the first question
         self.parses = ParseCache()
         if self.config.parse_worker:
             start_worker()
@@ -160,8 +161,9 @@ class Engine:
         hits = tuple(self.hit(i, s) for i, s in ranked[: self.config.top_k])
         if not ranked:
             return Answer(question, None, None, (), 0.0, reason="not_found")
-        if self.unseen_share(terms) >= self.config.max_unseen:
-            # The corpus is about something else: nothing is worth parsing.
+        if self.unseen_share(terms) >= self.config.max_unseen and self.unseen_share(
+                terms, self.said_otherwise(text)) >= self.config.max_unseen:
+            # The corpus is about something else, even in other words: nothing is worth parsing.
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         q, views = self.reading(text, ranked)
         if self.role_unknown(q):
@@ -218,10 +220,17 @@ class Engine:
         """idf of each question term; a term the corpus lacks weighs the most."""
         return {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
 
-    def unseen_share(self, terms: Sequence[str]) -> float:
-        """The share of the question's weight on terms the corpus never uses."""
+    def unseen_share(self, terms: Sequence[str], seen: frozenset[str] = frozenset()) -> float:
+        """The share of the question's weight on terms the corpus never uses (and `seen`
+        does not excuse)."""
         weights = {t: self.idf.get(t, self.unseen_idf) for t in terms}
-        return sum(w for t, w in weights.items() if t not in self.idf) / (sum(weights.values()) or 1)
+        unseen = sum(w for t, w in weights.items() if t not in self.idf and t not in seen)
+        return unseen / (sum(weights.values()) or 1)
+
+    def said_otherwise(self, question: str) -> frozenset[str]:
+        """Question terms the corpus never uses but has another word for ("start": "begin")."""
+        (doc,) = self.parses.parse([question])
+        return said_otherwise(doc, self.idf.__contains__, self.lexicon)
 
     def reading(
         self, text: str, ranked: list[tuple[int, float]]
@@ -232,7 +241,8 @@ class Engine:
         q = analyze(text, q_doc)
         weights = self.term_weights(q)
         best = top[0][1] if top[0][1] > 0 else 1.0
-        terms = [token_terms(d) for d in docs]
+        senses = question_senses(q_doc, self.lexicon)
+        terms = [with_paraphrases(d, token_terms(d), senses, self.lexicon) for d in docs]
         # Terms a sentence stands for beyond its words: its names' initials ("US" for "the
         # United States") and, when it refers back, the sentence before's terms.
         implied = [

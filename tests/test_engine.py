@@ -223,3 +223,11 @@ def test_a_count_from_a_sentence_about_another_place_is_no_answer():
     assert engine.answer("How many people were killed in Aleppo on Wednesday?").text == "25"
     a = engine.answer("How many people were killed in Eastern Ghouta on Wednesday?")
     assert declined(a)
+
+
+def test_a_question_in_other_words_finds_the_matching_part_of_the_sentence():
+    # "start" is said "begin": the date beside "begin" answers, not the one beside "end".
+    engine = news(doc("001", "Summit", "The summit will end on June 9, having begun on June 2 "
+                      "in Oslo. Leaders are expected to attend."))
+    a = engine.answer("When will the summit start?")
+    assert a.text == "June 2" and a.sources == ("001",)

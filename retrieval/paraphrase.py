@@ -1,0 +1,64 @@
+"""Question words a sentence says in other words: "start" for "begin", "talks" for "negotiations".
+
+A sentence word that shares one of its common WordNet senses with a content word of the
+question counts as that question term, so coverage, proximity and paths see the match.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.tokens import Doc
+
+from retrieval.parsed import tokens
+from retrieval.tokenize import tokenize
+from retrieval.wordnet import Sense, WordNet
+
+Senses = dict[Sense, frozenset[str]]  # a sense -> the question terms with that sense
+
+
+def question_senses(doc: Doc, lexicon: WordNet | None) -> Senses:
+    """The common senses of the question's content words, with the terms they stand for."""
+    out: dict[Sense, frozenset[str]] = {}
+    if lexicon is None:
+        return out
+    tk = tokens(doc)
+    for terms, lemma, pos in zip(tk.terms, tk.lemma, tk.pos):
+        if terms:  # stopwords have none
+            for sense in lexicon.meanings(lemma, pos):
+                out[sense] = out.get(sense, frozenset()) | terms
+    return out
+
+
+def with_paraphrases(
+    doc: Doc, terms: tuple[frozenset[str], ...], senses: Senses, lexicon: WordNet | None
+) -> tuple[frozenset[str], ...]:
+    """Each token's terms, plus the question terms it shares a sense with."""
+    if not senses or lexicon is None:
+        return terms
+    tk = tokens(doc)
+    out = list(terms)
+    for i, (lemma, pos) in enumerate(zip(tk.lemma, tk.pos)):
+        if terms[i]:
+            for sense in lexicon.meanings(lemma, pos):
+                if sense in senses:
+                    out[i] = out[i] | senses[sense]
+    return tuple(out)
+
+
+def said_otherwise(
+    doc: Doc, known: Callable[[str], bool], lexicon: WordNet | None
+) -> frozenset[str]:
+    """The question's terms a corpus never uses (`known` is false) but has a word for:
+    "start" in a corpus that only says "begun". The question is not off the corpus's topic
+    for using them."""
+    if lexicon is None:
+        return frozenset()
+    tk = tokens(doc)
+    out: set[str] = set()
+    for terms, lemma, pos in zip(tk.terms, tk.lemma, tk.pos):
+        if terms and not all(map(known, terms)):
+            said = (tokenize(form) for word in lexicon.synonyms(lemma, pos) - {lemma}
+                    for form in lexicon.forms(word))
+            if any(other and all(map(known, other)) for other in said):
+                out |= terms
+    return frozenset(out)
