@@ -1,7 +1,9 @@
-"""Question words a sentence says in other words: "start" for "begin", "talks" for "negotiations".
+"""Question words a sentence says in other words: "begin" for "start", "spoke" for "speak".
 
 A sentence word that shares one of its common WordNet senses with a content word of the
 question counts as that question term, so coverage, proximity and paths see the match.
+Words are compared by spaCy's lemma, which also catches the irregular forms the stemmer
+leaves apart ("spoke").
 """
 from __future__ import annotations
 
