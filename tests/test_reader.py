@@ -193,6 +193,21 @@ def test_a_person_titled_for_another_place_is_not_the_holder_of_the_role(nlp):
     assert "Vladimir Putin" in {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
 
 
+def test_a_person_titled_as_a_kind_of_the_role_outside_the_asked_place_is_not_its_holder(nlp):
+    sentences = ["Putin spoke to French President Francois Hollande and German Chancellor "
+                 "Angela Merkel on Wednesday."]
+
+    def people(question: str) -> set[str]:
+        q, views = setup(nlp, question, sentences)
+        return {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)} & {
+            "Francois Hollande", "Angela Merkel"}
+    # a president and a chancellor are leaders; France is in Europe, not in Germany
+    assert people("Which German leader did Putin speak to?") == {"Angela Merkel"}
+    assert people("Which French leader did Putin speak to?") == {"Francois Hollande"}
+    assert people("Which European leader did Putin speak to?") == {
+        "Francois Hollande", "Angela Merkel"}
+
+
 def test_a_person_the_question_names_is_no_answer_unless_it_asks_of_their_family(nlp):
     q, views = setup(nlp, "Whom did Kerry see after his talks with Lavrov?",
                      ["John Kerry met Vladimir Putin after talks with Sergei Lavrov."])

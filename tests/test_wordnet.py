@@ -21,6 +21,8 @@ INDEX = [
     "municipality n 1 1 @ 1 0 00000200",
     "new_york n 1 1 @ 1 0 00000800",
     "person n 1 1 ~ 1 0 00000900",
+    "europe n 1 1 @ 1 0 00001200",
+    "france n 1 1 @ 1 0 00001300",
 ]
 DATA = [
     "  1 This header line starts with spaces too.",
@@ -33,6 +35,8 @@ DATA = [
     "00000700 06 n 01 fighter 0 001 @ 00000600 n 0000 | a fast military aircraft",
     "00000800 15 n 01 New_York 0 001 @i 00000300 n 0000 | the largest US city",
     "00000900 18 n 01 person 0 000 | a human being",
+    "00001200 15 n 01 Europe 0 001 @i 00000100 n 0000 | a continent",
+    "00001300 15 n 01 France 0 002 @i 00000100 n 0000 #p 00001200 n 0000 | a European country",
 ]
 
 
@@ -88,3 +92,18 @@ def test_words_sharing_a_common_sense_are_synonyms_and_irregular_forms_are_known
     assert lexicon.meanings("begin", "VERB") < lexicon.meanings("start", "VERB")
     assert lexicon.forms("begin") == ["begin", "began", "begun"]
     assert lexicon.forms("start") == ["start"]
+
+
+def test_a_place_or_its_adjective_is_in_what_it_is_part_of(tmp_path):
+    lexicon = database(tmp_path, index_adj=["french a 1 1 \\ 1 0 00002000"],
+                       data_adj=["00002000 01 a 01 French 0 001 \\ 00001300 n 0101 | of France"])
+    assert lexicon.is_in("France", "Europe") and lexicon.is_in("French", "Europe")
+    assert lexicon.is_in("French", "France") and lexicon.is_in("Europe", "Europe")
+    assert not lexicon.is_in("Europe", "France") and not lexicon.is_in("French", "Aleppo")
+    assert not lexicon.is_in("Atlantis", "Europe")
+
+
+def test_the_installed_wordnet_knows_which_places_are_in_which():
+    lexicon = wordnet()
+    assert lexicon.is_in("French", "European") and lexicon.is_in("Aleppo", "Syria")
+    assert not lexicon.is_in("French", "German")
