@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pytest
 
@@ -324,22 +325,25 @@ def test_an_acronym_of_a_name_the_question_spells_out_is_no_answer(nlp):
     assert "Roger Goodell" in texts and "NFL" not in texts
 
 
-def test_a_candidate_the_text_calls_a_thing_of_the_focus_is_described_as_it(nlp):
-    q, views = setup(nlp, "Which city has been divided for years?", [
-        "Assad aims to take back all of Aleppo, which was Syria's biggest city before the war."])
+def feature(nlp, question: str, sentence: str, name: str) -> Callable[[str], float]:
+    """The named feature of a span of the sentence, read for the question."""
+    q, views = setup(nlp, question, [sentence])
     view = views[0][1]
-    assert features(q, view, span(view, "Aleppo"))["described_as_focus"] == 1.0
-    assert features(q, view, span(view, "Syria"))["described_as_focus"] == 0.0
+    return lambda text: features(q, view, span(view, text)).get(name, 0.0)
+
+
+def test_a_candidate_the_text_calls_a_thing_of_the_focus_is_described_as_it(nlp):
+    described = feature(nlp, "Which city has been divided for years?", "Assad aims to take "
+                        "back all of Aleppo, which was Syria's biggest city before the war.",
+                        "described_as_focus")
+    assert described("Aleppo") == 1.0 and described("Syria") == 0.0
 
 
 def test_wordnet_says_which_untyped_spans_are_people_and_which_names_are_of_the_focus(nlp):
-    q, views = setup(nlp, "Who should decide the future of the country?", [
-        "Moscow says the Syrian people should decide the future of the country, not the talks."])
-    view = views[0][1]
-    assert features(q, view, span(view, "Syrian people"))["lex_fits"] == 1.0
-    assert features(q, view, span(view, "talks"))["lex_fits"] == 0.0
-    q, views = setup(nlp, "Which city hosted the discussions?", [
-        "Kerry said the discussions in Vienna, Austria, had helped."])
-    view = views[0][1]
-    assert features(q, view, span(view, "Vienna"))["focus_isa"] == 1.0
-    assert features(q, view, span(view, "Austria"))["focus_isa"] == 0.0
+    fits = feature(nlp, "Who should decide the future of the country?", "Moscow says the "
+                   "Syrian people should decide the future of the country, not the talks.",
+                   "lex_fits")
+    assert fits("Syrian people") == 1.0 and fits("talks") == 0.0
+    isa = feature(nlp, "Which city hosted the discussions?",
+                  "Kerry said the discussions in Vienna, Austria, had helped.", "focus_isa")
+    assert isa("Vienna") == 1.0 and isa("Austria") == 0.0
