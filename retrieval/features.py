@@ -285,7 +285,7 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
             )
     lexicon = wordnet()
     if lexicon is not None:
-        _kind_of_thing(f, q, view, cand, root_token, lexicon)
+        _kind_of_thing(f, q, view, cand, root, lexicon)
     if view.next_opening and view.next_opening[0] in _ANAPHORS:
         f["anaphor_next"] = view.next_cover
     if q.slot:
@@ -306,15 +306,17 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
 
 
 def _kind_of_thing(f: dict[str, float], q: Question, view: SentenceView, cand: Candidate,
-                   root: Token, lexicon: WordNet) -> None:
-    """What WordNet says the span names: "opposition fighters", which the tagger left
-    untyped, are people (who?); "Aleppo" is a city (which city?)."""
-    word = root.lemma_ if root.pos_ == "NOUN" else view.tokens.span_text(cand.start, cand.end)
+                   root: int, lexicon: WordNet) -> None:
+    """What WordNet says the span (with its head word `root`) names: "opposition fighters",
+    which the tagger left untyped, are people (who?); "Aleppo" is a city (which city?)."""
+    tk = view.tokens
+    lemma = tk.lemma[root]
+    word = lemma if tk.pos[root] == "NOUN" else tk.span_text(cand.start, cand.end).lower()
     if cand.label in _UNTYPED and q.kind in _LEX_KINDS:
         f["lex_fits"] = float(lexicon.lexname(word) in _LEX_KINDS[q.kind])
-    if q.focus and q.focus not in _BROAD_FOCUS:
+    if q.focus and q.focus not in _BROAD_FOCUS:  # the span as WordNet spells it, or its head
         f["focus_isa"] = float(lexicon.is_a(word, q.focus) or (
-            word != root.lemma_ and lexicon.is_a(root.lemma_, q.focus)))
+            word != lemma and lexicon.is_a(lemma, q.focus)))
 
 
 def _governed_by(view: SentenceView, i: int, stem: str) -> bool:
