@@ -86,9 +86,15 @@ def featurize(
     repeat the question ("the city" for "which city ..."), or are of a kind it cannot want
     (a person for "which country", a month for "which day of the week")."""
     clashes = q.clashes
+    # "Syrian President Bashar al-Assad" read for "Who is the president of Syria?": the text
+    # names the holder, so a person titled with the role for no place ("President Obama") is not.
+    holder_named = any(
+        _role_places(q, view, i) == "asked" for _, view in views for i in _role_holders(q, view))
     for sent_id, view in views:
         for cand in extract(view.doc):
             if cand.label in clashes or _cannot_answer(q, view, cand):
+                continue
+            if holder_named and _role_places(q, view, _person(view, cand)) == "none":
                 continue
             f = features(q, view, cand)
             if not f["q_overlap_all"]:
@@ -127,18 +133,39 @@ def _titled_elsewhere(q: Question, view: SentenceView, cand: Candidate) -> bool:
     asked one is not its holder: "Russian President Vladimir Putin" for "Who is the president
     of France?", "French President Francois Hollande" for "Which German leader ...?" (but
     not for "Which European leader ...?")."""
+    return _role_places(q, view, _person(view, cand)) == "elsewhere"
+
+
+def _role_holders(q: Question, view: SentenceView) -> list[int]:
+    """The head words of the people's names in the sentence ("Assad" of "Bashar al-Assad's"),
+    when the question asks the holder of a place's role."""
     if not q.role_places or q.office is None:
-        return False
+        return []
+    tk = view.tokens
+    return [i for i, e in enumerate(tk.ent_type)
+            if e == "PERSON" and (tk.head[i] == i or tk.ent_type[tk.head[i]] != "PERSON")]
+
+
+def _person(view: SentenceView, cand: Candidate) -> int | None:
+    """The name the span is, or is part of the title of ("Russian" of "Russian President
+    Vladimir Putin"): the index of its head word."""
     tk, i = view.tokens, view.doc[cand.start : cand.end].root.i
-    for _ in range(3):  # the name the span is, or is part of the title of ("Russian")
+    for _ in range(3):
         if tk.ent_type[i] == "PERSON":
-            break
+            return i
         if tk.dep[i] not in ("compound", "amod") or tk.head[i] == i:
-            return False
+            return None
         i = tk.head[i]
-    else:
-        return False
-    root = view.doc[i]
+    return None
+
+
+def _role_places(q: Question, view: SentenceView, person: int | None) -> str | None:
+    """Where the person's title gives the asked role, or a kind of it: "asked" (a place the
+    question names, or in one), "elsewhere", "none" (a title without a place: "President
+    Obama"), or None (no such title, or the question asks no place's role)."""
+    if person is None or not q.role_places or q.office is None:
+        return None
+    tk, root = view.tokens, view.doc[person]
     # The words before the name, in the span or not ("Russian President Vladimir Putin").
     title = {j for j in range(root.left_edge.i, root.i) if tk.ent_type[j] != "PERSON"}
     for kid in root.children:  # "Vladimir Putin, the Russian president"
@@ -148,9 +175,11 @@ def _titled_elsewhere(q: Question, view: SentenceView, cand: Candidate) -> bool:
         title.update(range(root.head.left_edge.i, root.head.i + 1))
     lexicon = wordnet()
     if not any(_names_role(q, view, j, lexicon) for j in title):
-        return False
+        return None
     places = [j for j in title if tk.ent_type[j] in ("GPE", "NORP")]
-    return bool(places) and not any(_in_asked_place(q, view, j, lexicon) for j in places)
+    if not places:
+        return "none"
+    return "asked" if any(_in_asked_place(q, view, j, lexicon) for j in places) else "elsewhere"
 
 
 def _names_role(q: Question, view: SentenceView, j: int, lexicon: WordNet | None) -> bool:

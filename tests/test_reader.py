@@ -209,6 +209,19 @@ def test_a_person_titled_as_a_kind_of_the_role_outside_the_asked_place_is_not_it
         "Francois Hollande", "Angela Merkel"}
 
 
+def test_once_the_text_titles_the_holder_a_person_titled_for_no_place_is_not_them(nlp):
+    untitled = "Kerry told Lavrov that President Obama wants an end to the war in Syria."
+    titled = "The West has accused Moscow of helping Syrian President Bashar al-Assad's troops."
+
+    def people(*sentences: str) -> set[str]:
+        q, views = setup(nlp, "Who is the president of Syria?", list(sentences))
+        return {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)
+                if c.label == "PERSON"}
+    assert "Obama" in people(untitled)  # nothing says who Syria's president is
+    found = people(untitled, titled)
+    assert "Obama" not in found and "Bashar al-Assad" in found and {"Kerry", "Lavrov"} <= found
+
+
 def test_a_person_the_question_names_is_no_answer_unless_it_asks_of_their_family(nlp):
     q, views = setup(nlp, "Whom did Kerry see after his talks with Lavrov?",
                      ["John Kerry met Vladimir Putin after talks with Sergei Lavrov."])
