@@ -102,11 +102,17 @@ class Question:
     slot: tuple[str, str] | None = None  # the word and role asked for: ("meet", "subj")
     owners: frozenset[str] = frozenset()  # terms of names in the possessive ("TESLA's father")
     role: str | None = None  # the noun a who-question asks the holder of ("Who is the KING of ...")
-    # Terms of the places the asked-for role belongs to ("the president of FRANCE", "SAUDI
+    # The places the asked-for role belongs to, as written ("the president of FRANCE", "SAUDI
     # ARABIA's foreign minister", "the FRENCH president"); empty when it names none.
-    role_places: frozenset[str] = frozenset()
-    role_place_words: frozenset[str] = frozenset()  # the same places' words: "French"
+    role_place_words: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()  # terms of the places it asks about ("IN Madaya")
+
+    @cached_property
+    def role_places(self) -> frozenset[str]:
+        """Terms of the role's places, with the country a people's adjective names
+        ("French" -> France)."""
+        return frozenset(t for w in self.role_place_words
+                         for t in tokenize(w) + sorted(demonym_terms(w)))
 
     @cached_property
     def office(self) -> str | None:
@@ -276,8 +282,7 @@ def analyze(text: str, doc: Doc) -> Question:
     return Question(
         text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
         asked(doc, slot_token) if slot_token is not None else None, owners, role,
-        _places_of(held) if held is not None else frozenset(),
-        frozenset(t.text for t in _place_words(held)) if held is not None else frozenset(),
+        _place_words(held) if held is not None else frozenset(),
         _settings(doc),
     )
 
@@ -290,15 +295,8 @@ def _settings(doc: Doc) -> frozenset[str]:
         for t in tokenize(ent.text))
 
 
-def _place_words(role: Token) -> list[Token]:
+def _place_words(role: Token) -> frozenset[str]:
     """The places or peoples named in the role's phrase: "France" of "the president of
     France", "French" of "the French president"."""
-    return [tok for tok in role.subtree if tok.i != role.i and tok.ent_type_ in ("GPE", "NORP")]
-
-
-def _places_of(role: Token) -> frozenset[str]:
-    """Terms of the places or peoples named in the role's phrase, with the country a
-    people's adjective names ("French" -> France)."""
     return frozenset(
-        t for tok in _place_words(role) for t in tokenize(tok.text) + sorted(demonym_terms(tok.text))
-    )
+        tok.text for tok in role.subtree if tok.i != role.i and tok.ent_type_ in ("GPE", "NORP"))

