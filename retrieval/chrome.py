@@ -37,8 +37,10 @@ _ANYWHERE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-# "George Smith, AFP | A general view shows ..." — a caption or credit line.
+# "George Smith, AFP | A general view shows ..." — a credit, or a credit and its caption.
 _PIPED = re.compile(r"\s\|\s")
+_CAPTION_WORDS = 5  # a caption after the bar is a sentence of at least this many words
+_CREDIT_WORDS = 8  # a credit before it is at most this many
 
 
 def is_chrome(line: str) -> bool:
@@ -48,9 +50,16 @@ def is_chrome(line: str) -> bool:
         return True
     ends_agencies = _ENDS_AGENCIES.search(stripped, max(0, len(stripped) - 9))
     return bool(
-        _AT_START.match(stripped) or _ANYWHERE.search(stripped) or _PIPED.search(stripped)
+        _AT_START.match(stripped) or _ANYWHERE.search(stripped) or _piped(stripped)
         or (ends_agencies and _AGENCIES.match(stripped))
     )
+
+
+def _piped(line: str) -> bool:
+    """A credit or a run of links: a few words before a " | " ("George Smith, AFP | ...",
+    "Home | World"), not a paragraph that uses a bar ("the language {xx | x is ...}")."""
+    bar = _PIPED.search(line)
+    return bar is not None and len(line[: bar.start()].split()) <= _CREDIT_WORDS
 
 
 def content_lines(text: str) -> list[tuple[int, int]]:
@@ -73,8 +82,13 @@ def _content(text: str) -> Iterator[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         start, end = pos, pos + len(line.rstrip("\r\n"))
         pos += len(line)
-        key = " ".join(line.split()).lower()
-        if is_chrome(line) or key in seen:
+        if is_chrome(line):
+            cut = _caption_start(line)
+            if cut is None:
+                continue
+            start += cut
+        key = " ".join(text[start:end].split()).lower()
+        if key in seen:
             continue
         seen.add(key)
         # Trim surrounding spaces so quotes never start or end with blanks.
@@ -83,3 +97,15 @@ def _content(text: str) -> Iterator[tuple[int, int]]:
         while end > start and text[end - 1].isspace():
             end -= 1
         yield start, end
+
+
+def _caption_start(line: str) -> int | None:
+    """Where the caption of a "credit | caption" line starts ("George Smith, AFP | A general
+    view shows destruction in Aleppo."): a sentence of its own, which is content."""
+    pipes = list(_PIPED.finditer(line))
+    if not pipes:
+        return None
+    caption = line[pipes[-1].end() :].strip()
+    is_sentence = (caption[:1].isupper() and caption.endswith((".", "!", "?"))
+                   and len(caption.split()) >= _CAPTION_WORDS)
+    return pipes[-1].end() if is_sentence and not is_chrome(caption) else None

@@ -267,6 +267,11 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         for i in range(c.left_edge.i, c.right_edge.i + 1)
     ]
     f["phrase_cover"] = sum(view.weight[i] for i in phrase) / total
+    # "Compromise (of 1850)", "an immediate end (to air strikes)": a span its complement
+    # continues, cut before it; a name cut before its "of" part counts apart.
+    if e + 1 < len(tk.text) and tk.lower[e] in ("of", "to") and tk.head[e] == root:
+        name_goes_on = tk.lower[e] == "of" and (tk.text[e + 1][:1].isupper() or tk.like_num[e + 1])
+        f["name_cut" if name_goes_on and tk.pos[root] == "PROPN" else "complement_cut"] = 1.0
     if q.focus:
         fstem = tokenize(q.focus)
         if fstem:
@@ -352,12 +357,18 @@ def wrong_date_form(q: Question, text: str) -> bool:
     of the week ...?", "2011" for "Which month ...?", or any point in time for "How long
     ...?" ("Tuesday" is no "several days"). A full date ("January 20, 2016") may answer
     any question about a date."""
-    if q.kind == "duration":
-        return date_form(text) is not None
+    if q.kind == "duration":  # nor is a calendar date ("January 20, 2016")
+        return date_form(text) is not None or _is_calendar_date(text)
     if q.kind != "date" or q.focus not in ("year", "month", "day"):
         return False
     form = date_form(text)
     return form is not None and form != q.focus
+
+
+def _is_calendar_date(text: str) -> bool:
+    """A month with a day or a year: "January 20, 2016", "25 January", "May 2011"."""
+    words = answer_key(text)
+    return any(w in _MONTHS for w in words) and any(w.isdigit() for w in words)
 
 
 def date_form(text: str) -> str | None:

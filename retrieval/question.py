@@ -1,6 +1,7 @@
 """Question analysis: its search terms and the kind of answer it expects."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -131,6 +132,11 @@ class Question:
     def asks_office_holder(self) -> bool:
         """"Who is the president of ...?": only a person or a body can be the answer."""
         return FOCUS_KINDS.get(self.role or "") == "person"
+
+    @property
+    def counts(self) -> bool:
+        """"How many ...?": the answer is a count."""
+        return self.wh == "how" and re.search(r"\bhow many\b", self.text, re.IGNORECASE) is not None
 
     @property
     def labels(self) -> frozenset[str]:

@@ -108,7 +108,22 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         _named_in_question(q, view, cand)
         or _abbreviates_question(q, view, cand)
         or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
+        or (q.counts and not _is_count(view, cand))
     )
+
+
+# Words that give a count without a digit: "several lakes", "twice", "millions of volts".
+_COUNT_WORDS = frozenset(
+    "several many few numerous dozen dozens hundreds thousands millions billions once twice "
+    "thrice half single multiple couple both none".split())
+
+
+def _is_count(view: SentenceView, cand: Candidate) -> bool:
+    """"How many ...?" is answered by a number or a word of number, never by a bare noun
+    phrase ("Syrian opposition groups")."""
+    tk = view.tokens
+    return any(tk.like_num[cand.start : cand.end]) or any(
+        w in _COUNT_WORDS for w in tk.lower[cand.start : cand.end])
 
 
 def _named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:

@@ -120,6 +120,8 @@ def fit_calibration(exs: list[Example], w: dict[str, float]) -> dict[str, float]
     each weight held to its sign in SIGNAL_SIGNS."""
     X, y = [], []
     for ex in exs:
+        if not ex.feats:  # no candidate: the engine abstains whatever the confidence
+            continue
         i, s, margin = best_of(ex, w)
         sig = signals(ex.question, ex.views[i], ex.feats[i].get("type_match", 0.0), s, margin)
         X.append([1.0, *sig.values()])
@@ -145,6 +147,8 @@ def top1(exs: list[Example], w: dict[str, float]) -> tuple[float, float, float]:
     ans = [ex for ex in exs if ex.golds]
     em = ok = f = 0.0
     for ex in ans:
+        if not ex.feats:  # no candidate: a miss
+            continue
         i, _, _ = best_of(ex, w)
         em += score_tokens(ex.texts[i]) in [score_tokens(g) for g in ex.golds]
         f += max(f1(ex.texts[i], g) for g in ex.golds)

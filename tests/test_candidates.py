@@ -101,6 +101,8 @@ def test_an_untyped_proper_noun_in_capitals_is_a_name(spans):
     found = spans('A US State Department source confirmed the meeting to AFP: "Can confirm it."')
     assert found["AFP"] == "NAME"  # the tagger gives it no type in this sentence
     assert found["meeting"] == "NP"
+    # A name in capitals is no stopword, even when it spells one ("IS", "US").
+    assert "IS" in spans("The war drove recruits to IS, which profited from the chaos.")
 
 
 def test_a_number_spacy_did_not_tag_is_num(spans):

@@ -16,13 +16,16 @@ from retrieval.evaluate import score
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
-# (question file, least answerable-correct share, least unanswerable-abstained share)
+# (question file, least answerable-correct share, least unanswerable-abstained share,
+# least citation precision)
 FLOORS = [
-    (SHARED / "seeds_dev.jsonl", 0.80, 1.0),
-    (DATA / "seeds_extra.jsonl", 0.90, 1.0),
-    (DATA / "seeds_blind.jsonl", 0.70, 0.9),
-    (DATA / "seeds_blind2.jsonl", 0.42, 0.6),
-    (DATA / "seeds_offtopic.jsonl", None, 0.95),  # general knowledge the seeds do not hold
+    (SHARED / "seeds_dev.jsonl", 0.80, 1.0, 0.95),
+    (DATA / "seeds_extra.jsonl", 0.90, 1.0, 0.95),
+    (DATA / "seeds_blind.jsonl", 0.70, 0.9, 0.95),
+    (DATA / "seeds_blind2.jsonl", 0.42, 0.6, 0.95),
+    # written last, by a session that had not seen the engine's answers: many phrase answers
+    (DATA / "seeds_blind3.jsonl", 0.30, 0.6, 0.85),
+    (DATA / "seeds_offtopic.jsonl", None, 0.95, None),  # general knowledge the seeds do not hold
 ]
 
 
@@ -30,8 +33,9 @@ def rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("path, answered, abstained", FLOORS, ids=lambda v: getattr(v, "stem", ""))
-def test_seed_question_sets_keep_their_scores(seeds_engine, path, answered, abstained):
+@pytest.mark.parametrize("path, answered, abstained, cited", FLOORS,
+                         ids=lambda v: getattr(v, "stem", ""))
+def test_seed_question_sets_keep_their_scores(seeds_engine, path, answered, abstained, cited):
     if not path.exists():
         pytest.skip(f"{path} is not beside the repo")
     gold = rows(path)
@@ -39,7 +43,7 @@ def test_seed_question_sets_keep_their_scores(seeds_engine, path, answered, abst
     scores = score(gold, [{"answer": a.text, "sources": list(a.sources)} for a in preds])
     if answered is not None:
         assert scores.correct / scores.answerable >= answered
-        assert scores.cite_p >= 0.95
+        assert scores.cite_p >= cited
     assert scores.abstained / scores.unanswerable >= abstained
 
 

@@ -173,7 +173,8 @@ def test_featurize_leaves_out_entities_of_a_kind_the_question_cannot_want(nlp):
      {"January", "2016"}),
     ("In which month did they meet?", {"January", "January 20, 2016"}, {"Wednesday", "2016"}),
     ("In which year did they meet?", {"2016", "January 20, 2016"}, {"Wednesday", "January"}),
-    ("How long did they meet?", {"three days"}, {"Wednesday", "January", "2016"}),
+    ("How long did they meet?", {"three days"}, {"Wednesday", "January", "2016",
+                                                  "January 20, 2016"}),
 ])
 def test_featurize_leaves_out_dates_naming_another_unit(nlp, question, kept, dropped):
     sentences = ["They met on Wednesday.", "They met in January.", "They met on January 20, 2016.",
@@ -360,3 +361,22 @@ def test_wordnet_says_which_untyped_spans_are_people_and_which_names_are_of_the_
     isa = feature(nlp, "Which city hosted the discussions?",
                   "Kerry said the discussions in Vienna, Austria, had helped.", "focus_isa")
     assert isa("Vienna") == 1.0 and isa("Austria") == 0.0
+
+
+def test_how_many_is_answered_by_a_count_not_a_bare_noun_phrase(nlp):
+    q, views = setup(nlp, "How many opposition groups met in Riyadh?", [
+        "Syrian opposition groups met in Riyadh.", "Several groups met in Riyadh on Thursday.",
+        "Twelve opposition groups met in Riyadh."])
+    texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    assert {"Several groups", "Twelve"} <= texts
+    assert not texts & {"Syrian opposition groups", "Riyadh", "Thursday"}
+
+
+def test_a_span_its_complement_continues_is_cut_short(nlp):
+    cut = feature(nlp, "What would the resolution have demanded?", "The resolution would "
+                  "have demanded an immediate end to air strikes.", "complement_cut")
+    assert cut("an immediate end") == 1.0 and cut("immediate end to air strikes") == 0.0
+    name_cut = feature(nlp, "Which institute opened in 1932?", "The Maria Curie Institute of "
+                       "Oncology opened in 1932.", "name_cut")
+    assert name_cut("Maria Curie Institute") == 1.0
+    assert name_cut("Maria Curie Institute of Oncology") == 0.0

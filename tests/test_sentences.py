@@ -24,8 +24,17 @@ def test_generic_page_chrome_is_recognised():
         "The talks are due to begin on January 25.",
         "Air strikes target rebel-held districts",
         "Lavrov said the United Nations would set the date.",
+        "The class depends on the machine: for instance, the language {xx | x is any binary "
+        "string} can be solved in linear time on a multi-tape Turing machine.",
     ]:
         assert not is_chrome(line), line
+
+
+def test_a_caption_is_kept_without_its_credit():
+    text = ("Jane Doe, AFP | A view of the harbour at dawn on Monday.\n"
+            "Jane Doe, AFP | Harbour\nPhoto by: AP | Reuters\nBody.")
+    assert [text[s:e] for s, e in content_lines(text)] == [
+        "A view of the harbour at dawn on Monday.", "Body."]
 
 
 def test_repeated_lines_are_kept_once():
