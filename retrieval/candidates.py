@@ -153,8 +153,10 @@ def extract(doc: Doc) -> list[Candidate]:
             add(*_trim(tk, doc[i].left_edge.i, doc[conjuncts[-1]].right_edge.i + 1), "LIST")
         if tk.like_num[i] and not tk.ent_type[i]:
             add(i, i + 1, "NUM")
-        if dep == "amod" and pos in ("ADJ", "VERB") and tk.pos[tk.head[i]] in ("NOUN", "PROPN"):
-            # "What kind of economy?" -> "tech-oriented", of "a tech-oriented economy".
+        if (dep == "amod" and pos in ("ADJ", "VERB") or dep == "compound" and pos == "NOUN") \
+                and tk.pos[tk.head[i]] in ("NOUN", "PROPN"):
+            # "What kind of economy?" -> "tech-oriented", of "a tech-oriented economy";
+            # "What kind of rally?" -> "pep", of "a pep rally".
             tok = doc[i]
             add(*_trim(tk, tok.left_edge.i, tok.right_edge.i + 1), "MOD")
         if dep in _PHRASE_DEPS and pos in ("NOUN", "PROPN", "ADJ", "NUM"):

@@ -283,6 +283,11 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
             if q.kind != "thing":
                 f[f"focus={q.focus}|shape={cshape}"] = 1.0
             f["focus_governs"] = float(_governed_by(view, root, fstem[0]))
+            if q.asks_kind:  # "What kind of rally?" -> "pep" of "a pep rally"
+                f["kind_of|focus_governs"] = f["focus_governs"]
+                f["kind_of|focus_head"] = f["focus_head"]
+                f[f"kind_of|label={cand.label}"] = 1.0
+                f[f"kind_of|dep={dep}"] = 1.0
             f["described_as_focus"] = float(_described_as(view, root_token, fstem[0]))
             f["anaphor_focus"] = float(
                 len(view.next_opening) > 1 and view.next_opening[0] in _ANAPHORS

@@ -139,6 +139,11 @@ class Question:
         return self.wh == "how" and re.search(r"\bhow many\b", self.text, re.IGNORECASE) is not None
 
     @property
+    def asks_kind(self) -> bool:
+        """"What kind of rally ...?": the answer is what sort of thing the focus is."""
+        return self.focus is not None and _KIND_OF.search(self.text) is not None
+
+    @property
     def labels(self) -> frozenset[str]:
         return KIND_LABELS[self.kind]
 
@@ -198,6 +203,7 @@ def _counted(doc: Doc, wh_index: int) -> Token | None:
     return nouns[-1] if nouns else None
 
 
+_KIND_OF = re.compile(r"\b(kind|type|sort|form|style)s? of\b", re.IGNORECASE)
 _GENERIC = frozenset("name type kind sort form title term".split())
 
 

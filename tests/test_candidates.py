@@ -165,3 +165,8 @@ def test_a_persons_post_is_a_title(spans, text, title):
     found = spans(text)
     assert found[title] == "TITLE"
     assert [t for t, label in found.items() if label == "TITLE"] == [title]
+
+
+def test_a_modifier_of_a_noun_is_a_candidate_for_what_kind_questions(spans):
+    found = spans("The students held a pep rally near a stereoscopic theatre.")
+    assert found["pep"] == found["stereoscopic"] == "MOD"

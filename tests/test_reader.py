@@ -380,3 +380,12 @@ def test_a_span_its_complement_continues_is_cut_short(nlp):
                        "Oncology opened in 1932.", "name_cut")
     assert name_cut("Maria Curie Institute") == 1.0
     assert name_cut("Maria Curie Institute of Oncology") == 0.0
+
+
+def test_what_kind_of_questions_have_their_own_focus_features(nlp):
+    governs = feature(nlp, "What kind of rally was held?", "The students held a pep rally "
+                      "on Friday.", "kind_of|focus_governs")
+    assert governs("pep") == 1.0 and governs("Friday") == 0.0
+    plain = feature(nlp, "Which rally was held?", "The students held a pep rally on Friday.",
+                    "kind_of|focus_governs")
+    assert plain("pep") == 0.0
