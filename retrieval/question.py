@@ -11,6 +11,7 @@ from retrieval.candidates import NUMERIC_LABELS
 from retrieval.parsed import demonym_terms
 from retrieval.roles import asked
 from retrieval.tokenize import tokenize
+from retrieval.wordnet import wordnet
 
 # Answer kinds the reader knows; each maps to the spaCy entity labels that fit it.
 KIND_LABELS: dict[str, frozenset[str]] = {
@@ -156,6 +157,14 @@ class Question:
         return out
 
 
+def _kind_in_wordnet(noun: str) -> str:
+    """The kind of a focus noun the table does not list, from WordNet's class of its most
+    frequent sense: "Which linebacker ...?" asks for a person."""
+    lexicon = wordnet()
+    lex = lexicon.lexname(noun) if lexicon is not None else None
+    return {"person": "person", "location": "place"}.get(lex or "", "thing")
+
+
 def _focus(doc: Doc, wh_index: int) -> Token | None:
     """The noun a which/what question asks about ("in which Swiss city" -> city)."""
     # The words right after the wh-word, read without trusting the parse, which often
@@ -279,7 +288,7 @@ def analyze(text: str, doc: Doc) -> Question:
         token = _focus(doc, max(wh_index, 0))
         if token is not None:
             focus, slot_token = _singular(token.text.lower()), _phrase_head(token)
-            kind = FOCUS_KINDS.get(focus, "thing")
+            kind = FOCUS_KINDS.get(focus) or _kind_in_wordnet(focus)
             mods = _modifiers(token, max(wh_index, 0))
             plural = token.tag_ in ("NNS", "NNPS")
             held = token if kind == "person" else None

@@ -48,6 +48,10 @@ def test_wh_word_and_expected_kind(ask, text, wh, kind):
     ("What position does Sergei Lavrov hold?", "position", "title"),
     ("What was Kenneth Swezey's job?", "job", "title"),
     ("What position did the team finish in?", "position", "thing"),  # no one's post
+    # Nouns the table does not list take their kind from WordNet's class of the noun.
+    ("Which linebacker recovered the fumble?", "linebacker", "person"),
+    ("What venue hosted the final?", "venue", "place"),
+    ("What machine did he build?", "machine", "thing"),
 ])
 def test_focus_noun_sets_the_kind(ask, text, focus, kind):
     q = ask(text)
