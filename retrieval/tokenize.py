@@ -19,6 +19,7 @@ STOPWORDS = frozenset(
     very was we were what when where which while who whom whose why will with would you
     your yours yourself yourselves s t d ll m re ve also yet may might must shall us let
     ever many much whether either neither upon via per within without among amongst
+    apart aside besides
     """.split()
 )
 

@@ -8,6 +8,11 @@ def test_lowercase_stems_and_no_stopwords():
     assert tokenize("The talks were starting") == ["talk", "start"]
 
 
+def test_words_that_set_something_aside_are_not_searched_for():
+    # "Apart from Russia, who ...?": the corpus need not say "apart" to answer it.
+    assert tokenize("Apart from aid, aside from that and besides Iran") == ["aid", "iran"]
+
+
 def test_acronyms_survive_even_when_they_spell_a_stopword():
     assert tokenize("U.S. officials and the US") == ["us", "offici", "us"]
     assert "us" not in tokenize("tell us more")
