@@ -81,7 +81,7 @@ _OFFICES = frozenset(tokenize(
 
 _HOW_KINDS = {
     "many": "number", "much": "money", "long": "duration", "old": "number",
-    "far": "number", "large": "number", "big": "number", "often": "duration",
+    "far": "number", "large": "number", "big": "number", "often": "duration", "soon": "duration",
     "tall": "number", "high": "number",
 }
 WH_WORDS = ("who", "whom", "whose", "when", "where", "why", "how", "which", "what")

@@ -25,6 +25,7 @@ def ask():
     ("How many people attended the concert?", "how", "number"),
     ("How much did the bridge cost?", "how", "money"),
     ("How long did the war last?", "how", "duration"),
+    ("How soon will the talks start?", "how", "duration"),
     ("How old is the bridge?", "how", "number"),
     ("Why did the talks fail?", "why", "reason"),
     ("What percentage of voters chose Smith?", "what", "percent"),
