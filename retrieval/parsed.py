@@ -108,8 +108,8 @@ def _capitals(word: str) -> bool:
 def _read(doc: Doc) -> Tokens:
     rows = [
         (t.text, t.whitespace_ != "", t.lower_, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_,
-         t.like_num, (t.like_num or not t.is_stop or _capitals(t.text)) and not t.is_punct, t.is_punct,
-         t.lemma_.lower())
+         t.like_num, (t.like_num or not t.is_stop or _capitals(t.text)) and not t.is_punct,
+         t.is_punct, t.lemma_.lower())
         for t in doc
     ]
     text, space, lower, tag, pos, dep, head, ent_type, like_num, content, punct, lemma = (

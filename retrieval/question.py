@@ -137,7 +137,7 @@ class Question:
     @property
     def counts(self) -> bool:
         """"How many ...?": the answer is a count."""
-        return self.wh == "how" and re.search(r"\bhow many\b", self.text, re.IGNORECASE) is not None
+        return self.wh == "how" and _HOW_MANY.search(self.text) is not None
 
     @property
     def asks_kind(self) -> bool:
@@ -212,6 +212,7 @@ def _counted(doc: Doc, wh_index: int) -> Token | None:
     return nouns[-1] if nouns else None
 
 
+_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 _KIND_OF = re.compile(r"\b(kind|type|sort|form|style)s? of\b", re.IGNORECASE)
 _GENERIC = frozenset("name type kind sort form title term".split())
 
