@@ -272,6 +272,11 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
     if e + 1 < len(tk.text) and tk.lower[e] in ("of", "to") and tk.head[e] == root:
         name_goes_on = tk.lower[e] == "of" and (tk.text[e + 1][:1].isupper() or tk.like_num[e + 1])
         f["name_cut" if name_goes_on and tk.pos[root] == "PROPN" else "complement_cut"] = 1.0
+    # "Thomas Edison" of "Thomas Edison and George Westinghouse": one of a list.
+    in_list = tk.dep[root] == "conj" or any(
+        tk.dep[i] == "conj" and tk.head[i] == root for i in range(e, min(e + 12, len(tk.text))))
+    f["in_list"] = float(in_list)
+    f[f"plural={q.plural}|in_list"] = float(in_list)
     if q.focus:
         fstem = tokenize(q.focus)
         if fstem:

@@ -389,3 +389,10 @@ def test_what_kind_of_questions_have_their_own_focus_features(nlp):
     plain = feature(nlp, "Which rally was held?", "The students held a pep rally on Friday.",
                     "kind_of|focus_governs")
     assert plain("pep") == 0.0
+
+
+def test_one_name_of_a_list_is_marked_as_such(nlp):
+    in_list = feature(nlp, "Who backed the plan?", "Thomas Edison and George Westinghouse "
+                      "backed the plan in 1890.", "in_list")
+    assert in_list("Thomas Edison") == in_list("George Westinghouse") == 1.0
+    assert in_list("Thomas Edison and George Westinghouse") == 0.0
