@@ -56,7 +56,7 @@ class EngineConfig:
 def _not_the_holder(q: Question, best: Scored, type_match: float) -> bool:
     """"Moscow" is no president of France, however well it scores; nor is anyone named
     where the text does not name the office: "Assad" for "Saudi Arabia's foreign minister"."""
-    if q.asks_office_holder and not type_match:
+    if q.asks_office_holder and (not type_match or best.label == "GPE"):
         return True
     return q.asks_a_places_office and q.office not in best.view.window
 

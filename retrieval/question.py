@@ -15,7 +15,9 @@ from retrieval.wordnet import wordnet
 
 # Answer kinds the reader knows; each maps to the spaCy entity labels that fit it.
 KIND_LABELS: dict[str, frozenset[str]] = {
-    "person": frozenset({"PERSON", "ORG", "NORP"}),
+    # GPE: in the news a capital or a country acts for its government ("coordinated its
+    # strikes with Damascus", for "With whom ...?").
+    "person": frozenset({"PERSON", "ORG", "NORP", "GPE"}),
     "date": frozenset({"DATE", "TIME"}),
     "place": frozenset({"GPE", "LOC", "FAC"}),
     "number": frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}),

@@ -396,3 +396,10 @@ def test_one_name_of_a_list_is_marked_as_such(nlp):
                       "backed the plan in 1890.", "in_list")
     assert in_list("Thomas Edison") == in_list("George Westinghouse") == 1.0
     assert in_list("Thomas Edison and George Westinghouse") == 0.0
+
+
+def test_a_government_named_by_its_capital_answers_a_who_question(nlp):
+    q, views = setup(nlp, "With whom has Russia coordinated its strikes?",
+                     ["Russia has coordinated its strikes with Damascus, Lavrov said."])
+    view = views[0][1]
+    assert is_type_match(q, view, span(view, "Damascus"))
