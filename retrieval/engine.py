@@ -86,7 +86,7 @@ class Engine:
         self.idf = index.idf
         self.unseen_idf = index.idf.unseen
         self.model = load_model()
-        self.lexicon = wordnet()  # read once per process, before the first question
+        wordnet()  # read once per process, before the first question
         self.parses = ParseCache()
         if self.config.parse_worker:
             start_worker()
@@ -230,7 +230,7 @@ class Engine:
     def said_otherwise(self, question: str) -> frozenset[str]:
         """Question terms the corpus never uses but has another word for ("start": "begin")."""
         (doc,) = self.parses.parse([question])
-        return said_otherwise(doc, self.idf.__contains__, self.lexicon)
+        return said_otherwise(doc, self.idf.__contains__, wordnet())
 
     def reading(
         self, text: str, ranked: list[tuple[int, float]]
@@ -241,8 +241,9 @@ class Engine:
         q = analyze(text, q_doc)
         weights = self.term_weights(q)
         best = top[0][1] if top[0][1] > 0 else 1.0
-        senses = question_senses(q_doc, self.lexicon)
-        terms = [with_paraphrases(d, token_terms(d), senses, self.lexicon) for d in docs]
+        lexicon = wordnet()
+        senses = question_senses(q_doc, lexicon)
+        terms = [with_paraphrases(d, token_terms(d), senses, lexicon) for d in docs]
         # Terms a sentence stands for beyond its words: its names' initials ("US" for "the
         # United States") and, when it refers back, the sentence before's terms.
         implied = [

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from retrieval.tokenize import tokenize
+from retrieval.tokenize import is_acronym, tokenize
 
 _KEY = "qabot.tokens"
 _labels: dict[str, str] = {}  # tags, parts of speech, relations and entity types: a few hundred
@@ -100,15 +100,11 @@ def tokens(doc: Doc) -> Tokens:
     return found
 
 
-def _capitals(word: str) -> bool:
-    """An all-capitals word is an acronym, never a stopword ("IS", "US"), as in tokenize."""
-    return len(word) > 1 and word.isalpha() and word.isupper()
-
-
 def _read(doc: Doc) -> Tokens:
     rows = [
         (t.text, t.whitespace_ != "", t.lower_, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_type_,
-         t.like_num, (t.like_num or not t.is_stop or _capitals(t.text)) and not t.is_punct,
+         # An acronym is never a stopword ("IS"), as in tokenize.
+         t.like_num, (t.like_num or not t.is_stop or is_acronym(t.text)) and not t.is_punct,
          t.is_punct, t.lemma_.lower())
         for t in doc
     ]

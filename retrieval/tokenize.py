@@ -75,9 +75,14 @@ def term(word: str) -> str | None:
     An all-capitals word is an acronym, never a stopword ("US", "IT", "WHO").
     """
     lower = word.lower()
-    if lower in STOPWORDS and not (word.isupper() and len(word) > 1):
+    if lower in STOPWORDS and not is_acronym(word):
         return None
     return stem(lower)
+
+
+def is_acronym(word: str) -> bool:
+    """An all-capitals word of two letters or more: "US", "IT", "WHO"."""
+    return len(word) > 1 and word.isupper()
 
 
 def tokenize(text: str) -> list[str]:
