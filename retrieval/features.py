@@ -16,6 +16,9 @@ from retrieval.roles import matches
 from retrieval.tokenize import tokenize
 from retrieval.wordnet import WordNet, wordnet
 
+# How far after a span its list may go on: a conjunct further away is mostly the parser
+# joining clauses of a long sentence (reading every conjunct cost 0.001 held-out EM).
+_LIST_REACH = 12
 # The next sentence opens by referring back ("The city has ...", "He said ..."): the
 # thing it talks about may be named in this sentence.
 _DETERMINERS = frozenset("the this that these those".split())
@@ -274,7 +277,8 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         f["name_cut" if name_goes_on and tk.pos[root] == "PROPN" else "complement_cut"] = 1.0
     # "Thomas Edison" of "Thomas Edison and George Westinghouse": one of a list.
     in_list = tk.dep[root] == "conj" or any(
-        tk.dep[i] == "conj" and tk.head[i] == root for i in range(e, min(e + 12, len(tk.text))))
+        tk.dep[i] == "conj" and tk.head[i] == root
+        for i in range(e, min(e + _LIST_REACH, len(tk.text))))
     f["in_list"] = float(in_list)
     f[f"plural={q.plural}|in_list"] = float(in_list)
     if q.focus:
