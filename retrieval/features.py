@@ -370,9 +370,12 @@ def wrong_date_form(q: Question, text: str) -> bool:
     """A date that names another unit than the one asked for: "January" for "On which day
     of the week ...?", "2011" for "Which month ...?", or any point in time for "How long
     ...?" ("Tuesday" is no "several days"). A full date ("January 20, 2016") may answer
-    any question about a date."""
+    any question about a date, and only a date with a month or a number "On what date
+    ...?" ("October 3", not "Wednesday" or "this weekend")."""
     if q.kind == "duration":  # nor is a calendar date ("January 20, 2016")
         return date_form(text) is not None or _is_calendar_date(text)
+    if q.kind == "date" and q.focus == "date":
+        return not any(w in _MONTHS or w[:1].isdigit() for w in answer_key(text))
     if q.kind != "date" or q.focus not in ("year", "month", "day"):
         return False
     form = date_form(text)

@@ -175,10 +175,12 @@ def test_featurize_leaves_out_entities_of_a_kind_the_question_cannot_want(nlp):
     ("In which year did they meet?", {"2016", "January 20, 2016"}, {"Wednesday", "January"}),
     ("How long did they meet?", {"three days"}, {"Wednesday", "January", "2016",
                                                   "January 20, 2016"}),
+    ("On what date did they meet?", {"January 20, 2016", "January", "2016"},
+     {"Wednesday", "this weekend"}),
 ])
 def test_featurize_leaves_out_dates_naming_another_unit(nlp, question, kept, dropped):
     sentences = ["They met on Wednesday.", "They met in January.", "They met on January 20, 2016.",
-                 "They met again in 2016.", "They met for three days."]
+                 "They met again in 2016.", "They met for three days.", "They meet this weekend."]
     q, views = setup(nlp, question, sentences)
     texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
     assert kept <= texts and not dropped & texts
