@@ -28,6 +28,7 @@ from retrieval.question import Question, analyze
 from retrieval.reader import Scored, load_model, read, signals
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.tokenize import acronym_terms, tokenize
+from retrieval.truecase import truecase
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
 from retrieval.window_bm25 import WindowBM25
 from retrieval.wordnet import wordnet
@@ -238,6 +239,9 @@ class Engine:
         """The parsed question and the parsed, aligned top sentences the reader reads."""
         top = ranked[: self.config.read_k]
         q_doc, *docs = self.parses.parse([text] + [self.sentences[i].text for i, _ in top])
+        cased = truecase(text, docs)  # "madaya" -> "Madaya": the parser knows names by capitals
+        if cased != text:
+            text, (q_doc,) = cased, self.parses.parse([cased])
         q = analyze(text, q_doc)
         weights = self.term_weights(q)
         best = top[0][1] if top[0][1] > 0 else 1.0

@@ -1,0 +1,43 @@
+"""A question typed in lowercase gets the capitals the corpus gives its names, and only those."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval import Engine
+from retrieval.nlp import pipeline
+from retrieval.truecase import truecase
+from retrieval.values import Document
+
+
+def parsed(*texts: str):
+    return list(pipeline().pipe(texts))
+
+
+def test_names_are_written_as_the_sentences_write_them():
+    docs = parsed("Dozens have died of hunger in Madaya, the UN said on Monday.")
+    assert truecase("how many people died in madaya, says the un", docs) == (
+        "How many people died in Madaya, says the UN")
+
+
+def test_a_title_capitalised_before_a_name_stays_a_common_word():
+    docs = parsed("French President Francois Hollande met Vladimir Putin in Paris.",
+                  "President Hollande said France would not back down.")
+    assert truecase("who is the president of france", docs) == "Who is the president of France"
+
+
+@pytest.mark.parametrize("question", ["Who met putin in paris?", "who met Putin", "WHO MET PUTIN"])
+def test_a_question_with_any_capital_is_left_as_typed(question):
+    assert truecase(question, parsed("Hollande met Putin in Paris.")) == question
+
+
+def test_a_lowercase_question_is_read_as_its_capitalised_form():
+    # Without the capital, "madaya" is no place: the count told of Aleppo would answer.
+    engine = Engine([
+        Document("001", "Syria", "001.txt", "Syria\n\nPeople in Madaya are starving under a siege. "
+                 "In Aleppo, air strikes killed 25 people on Wednesday."),
+        Document("002", "Markets", "002.txt", "Markets\n\nGrain prices rose on Monday."),
+    ])
+    cased = engine.answer("How many people were killed in Madaya?")
+    typed = engine.answer("how many people were killed in madaya")
+    assert not cased.found and not typed.found
+    assert engine.answer("how many people were killed in aleppo").text == "25"
