@@ -63,11 +63,14 @@ def _not_the_holder(q: Question, best: Scored, type_match: float) -> bool:
 
 
 def clean_question(text: str) -> str:
-    """The question without control or invisible characters, bounded in length."""
+    """The question without control or invisible characters, bounded in length, and in
+    lowercase if it was typed in capitals: those say nothing of which words are names (the
+    reader restores the corpus's capitals), and "IS" and "THE" would be read as acronyms."""
     text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
     text = _INVISIBLE.sub("", text)
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+    text = " ".join(text.split())[:MAX_QUESTION_CHARS]
+    return text if any(ch.islower() for ch in text) else text.lower()
 
 
 class Engine:

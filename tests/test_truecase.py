@@ -41,3 +41,15 @@ def test_a_lowercase_question_is_read_as_its_capitalised_form():
     typed = engine.answer("how many people were killed in madaya")
     assert not cased.found and not typed.found
     assert engine.answer("how many people were killed in aleppo").text == "25"
+
+
+def test_a_question_in_capitals_is_read_as_its_capitalised_form():
+    # In capitals every word looks like an acronym or a name: "IS" and "THE" included.
+    engine = Engine([
+        Document("001", "Bridge", "001.txt", "Bridge\n\nThe Harbour Bridge opened on March 3, 2019. "
+                 "Mayor Anna Berg cut the ribbon."),
+        Document("002", "Markets", "002.txt", "Markets\n\nGrain prices rose on Monday."),
+    ])
+    for question in ("WHO CUT THE RIBBON?", "WHEN DID THE HARBOUR BRIDGE OPEN?"):
+        assert engine.answer(question).text == engine.answer(question.capitalize()).text
+        assert engine.answer(question).found
