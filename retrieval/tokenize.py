@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import Stemmer
 
-# Function words only: content words such as "first", "name" or "part" stay searchable.
+# Function words only: content words such as "first", "name" or "part" stay searchable;
+# "according (to)" names a source, as a preposition does.
 STOPWORDS = frozenset(
     """
     a about above after again against all am an and any are as at be because been before
@@ -19,7 +20,7 @@ STOPWORDS = frozenset(
     very was we were what when where which while who whom whose why will with would you
     your yours yourself yourselves s t d ll m re ve also yet may might must shall us let
     ever many much whether either neither upon via per within without among amongst
-    apart aside besides
+    apart aside besides according
     """.split()
 )
 

@@ -13,6 +13,12 @@ def test_words_that_set_something_aside_are_not_searched_for():
     assert tokenize("Apart from aid, aside from that and besides Iran") == ["aid", "iran"]
 
 
+def test_according_to_names_a_source_and_is_not_searched_for():
+    # "..., according to the Observatory?" must not favour whichever sentence says
+    # "according"; the source's name is what to match. An accord is still a word.
+    assert tokenize("According to the Observatory, the accord holds") == ["observatori", "accord", "hold"]
+
+
 def test_acronyms_survive_even_when_they_spell_a_stopword():
     assert tokenize("U.S. officials and the US") == ["us", "offici", "us"]
     assert "us" not in tokenize("tell us more")
