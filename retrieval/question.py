@@ -194,9 +194,11 @@ def _focus(doc: Doc, wh_index: int) -> Token | None:
 
 
 def _asks_who_someone_is(doc: Doc, wh_index: int) -> bool:
-    """"Who is John Kirby?": the answer is what he is, his post."""
+    """"Who is John Kirby?": the answer is what he is, his post. Not when the clause goes on
+    ("Whom was Kerry due to see ...?", which the parser may hang on "was" as well)."""
     root = doc[wh_index].head
-    return root.lemma_ == "be" and doc[wh_index].dep_ in ("attr", "nsubj") and any(
+    goes_on = any(t.dep_ not in ("nsubj", "attr", "punct", "advmod") for t in root.children)
+    return root.lemma_ == "be" and doc[wh_index].dep_ in ("attr", "nsubj") and not goes_on and any(
         t.dep_ in ("nsubj", "attr") and t.ent_type_ == "PERSON" and t.i != wh_index
         for t in root.children)
 
