@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_]+")  # spaCy splits "Assad's" and "al-Assad" too
 
 
 def truecase(question: str, sentences: Iterable[Doc]) -> str:

@@ -19,6 +19,12 @@ def test_names_are_written_as_the_sentences_write_them():
         "How many people died in Madaya, says the UN")
 
 
+def test_names_inside_possessives_and_hyphenated_words_get_their_capitals():
+    docs = parsed("Bashar al-Assad's forces took the town, the Washington-led coalition said.")
+    assert truecase("did assad's forces or the washington-led coalition take it", docs) == (
+        "Did Assad's forces or the Washington-led coalition take it")
+
+
 def test_a_title_capitalised_before_a_name_stays_a_common_word():
     docs = parsed("French President Francois Hollande met Vladimir Putin in Paris.",
                   "President Hollande said France would not back down.")
