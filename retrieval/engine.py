@@ -24,7 +24,7 @@ from retrieval.normalize import answer_key
 from retrieval.paraphrase import question_senses, said_otherwise, with_paraphrases
 from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
-from retrieval.question import Question, analyze
+from retrieval.question import Question, analyze, answer_kind_terms
 from retrieval.reader import Scored, load_model, read, signals
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.tokenize import acronym_terms, tokenize
@@ -165,9 +165,7 @@ class Engine:
         hits = tuple(self.hit(i, s) for i, s in ranked[: self.config.top_k])
         if not ranked:
             return Answer(question, None, None, (), 0.0, reason="not_found")
-        if self.unseen_share(terms) >= self.config.max_unseen and self.unseen_share(
-                terms, self.said_otherwise(text)) >= self.config.max_unseen:
-            # The corpus is about something else, even in other words: nothing is worth parsing.
+        if self.off_topic(text, terms):  # nothing is worth parsing
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         q, views = self.reading(text, ranked)
         if self.role_unknown(q):
@@ -230,6 +228,17 @@ class Engine:
         weights = {t: self.idf.get(t, self.unseen_idf) for t in terms}
         unseen = sum(w for t, w in weights.items() if t not in self.idf and t not in seen)
         return unseen / (sum(weights.values()) or 1)
+
+    def off_topic(self, text: str, terms: Sequence[str]) -> bool:
+        """Whether most of the question's weight is on terms the corpus never uses, even in
+        other words, leaving out the kind of answer asked for: "Which news network ...?" may
+        be answered by "CNN" of a text that never says "network"."""
+        if self.unseen_share(terms) < self.config.max_unseen:
+            return False
+        (doc,) = self.parses.parse([text])
+        kind = answer_kind_terms(doc)
+        about = [t for t in terms if t not in kind]
+        return self.unseen_share(about, self.said_otherwise(text)) >= self.config.max_unseen
 
     def said_otherwise(self, question: str) -> frozenset[str]:
         """Question terms the corpus never uses but has another word for ("start": "begin")."""

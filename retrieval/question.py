@@ -251,6 +251,18 @@ def _modifiers(focus: Token, wh_index: int) -> frozenset[str]:
     return frozenset(tokenize(" ".join(words)))
 
 
+def answer_kind_terms(doc: Doc) -> frozenset[str]:
+    """Terms of the noun a "which/what" determines, with the nouns compounded with it but
+    not its adjectives or names ("Which NEWS NETWORK interviewed Lavrov?", "Which besieged
+    TOWN ...?"): the kind of the answer, which a text need not name ("CNN")."""
+    for tok in doc:
+        if tok.lower_ in ("which", "what") and tok.dep_ == "det" and tok.head.pos_ == "NOUN":
+            head = tok.head
+            words = [head] + [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+            return frozenset(t for w in words for t in tokenize(w.text))
+    return frozenset()
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"

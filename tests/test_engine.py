@@ -176,6 +176,16 @@ def test_a_question_mostly_of_words_the_corpus_never_uses_is_not_answered(city_e
     assert lenient.answer(question).text == "March 3, 2019"
 
 
+def test_the_kind_of_answer_asked_for_need_not_be_a_word_of_the_corpus():
+    # "news network" is what CNN is; the text never says so, and the question is on topic.
+    engine = news(doc("060", "Talks", "In an interview with CNN on Wednesday, Lavrov said that "
+                      "talks should include Turkey and Qatar."))
+    a = engine.answer("Which news network interviewed Lavrov on Wednesday?")
+    assert a.found and a.text == "CNN" and a.sources == ("060",)
+    # The rest of the question must still be about the corpus.
+    assert declined(engine.answer("Which news network broadcast the marathon final on Wednesday?"))
+
+
 def test_a_who_question_about_a_role_the_corpus_never_names_is_not_answered(
         city_engine, seeds_engine):
     assert city_engine.answer("Who is the mayor of the city?").text == "Anna Berg"
