@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from spacy.tokens import Doc
 
 from retrieval.bm25 import top_k
 from retrieval.corpus import load_corpus
@@ -231,14 +232,18 @@ class Engine:
 
     def off_topic(self, text: str, terms: Sequence[str]) -> bool:
         """Whether most of the question's weight is on terms the corpus never uses, even in
-        other words, leaving out the kind of answer asked for: "Which news network ...?" may
-        be answered by "CNN" of a text that never says "network"."""
+        other words, leaving out the kind of answer asked for when the corpus never names it."""
         if self.unseen_share(terms) < self.config.max_unseen:
             return False
         (doc,) = self.parses.parse([text])
-        kind = answer_kind_terms(doc)
+        kind = self.unnamed_kind(doc)
         about = [t for t in terms if t not in kind]
         return self.unseen_share(about, self.said_otherwise(text)) >= self.config.max_unseen
+
+    def unnamed_kind(self, question: Doc) -> frozenset[str]:
+        """Terms of the kind of answer asked for that the corpus never uses ("news network"
+        of "Which news network ...?"): a text need not say what its answer is ("CNN")."""
+        return frozenset(t for t in answer_kind_terms(question) if t not in self.idf)
 
     def said_otherwise(self, question: str) -> frozenset[str]:
         """Question terms the corpus never uses but has another word for ("start": "begin")."""
@@ -268,11 +273,13 @@ class Engine:
             for (i, _), d in zip(top, docs)
         ]
         covers = [coverage(set().union(more, *ts), weights) for ts, more in zip(terms, implied)]
-        unseen = self.unseen_share(q.terms)
+        kind = self.unnamed_kind(q_doc)
+        about = {t: w for t, w in weights.items() if t not in kind}
+        unseen = self.unseen_share(list(about))
         windows = [self.window_terms(i) for i, _ in top]
         views = [
             (i, sentence_view(
-                d, ts, window, weights, missing=self.missing(window, weights), unseen=unseen,
+                d, ts, window, weights, missing=self.missing(window, about), unseen=unseen,
                 prev_cover=self.neighbour_cover(i, -1, weights),
                 next_cover=self.neighbour_cover(i, 1, weights),
                 next_opening=self.next_opening(i), question=q.terms, implied=more,

@@ -182,6 +182,10 @@ def test_the_kind_of_answer_asked_for_need_not_be_a_word_of_the_corpus():
                       "talks should include Turkey and Qatar."))
     a = engine.answer("Which news network interviewed Lavrov on Wednesday?")
     assert a.found and a.text == "CNN" and a.sources == ("060",)
+    # Nor does its confidence count the kind as a word the corpus lacks.
+    question = "Which news network interviewed Lavrov on Wednesday?"
+    _, views = engine.reading(question, engine.ranked(tokenize(question), 5))
+    assert views[0][1].unseen == 0 and views[0][1].missing == 0
     # The rest of the question must still be about the corpus.
     assert declined(engine.answer("Which news network broadcast the marathon final on Wednesday?"))
 
