@@ -15,13 +15,15 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from retrieval.tokenize import STOPWORDS
+
 _WORD = re.compile(r"[^\W\d_]+")  # spaCy splits "Assad's" and "al-Assad" too
 
 
 def truecase(question: str, sentences: Iterable[Doc]) -> str:
     """The question with each word the sentences tag as part of a name written as they
-    write it most ("madaya" -> "Madaya", "un" -> "UN"), and a capital first letter; a
-    question with any capital letter is left as its writer typed it."""
+    write it most ("madaya" -> "Madaya", "un" -> "UN"), function words excepted, and a
+    capital first letter; a question with any capital letter is left as its writer typed it."""
     if any(ch.isupper() for ch in question):
         return question
     forms: dict[str, Counter[str]] = {}
@@ -31,7 +33,9 @@ def truecase(question: str, sentences: Iterable[Doc]) -> str:
                 forms.setdefault(tok.lower_, Counter())[tok.text] += 1
 
     def cased(m: re.Match[str]) -> str:
-        seen = forms.get(m.group())
+        # A function word typed in lowercase is one: "who said ...?" does not ask about the
+        # WHO, nor "us" about the US.
+        seen = forms.get(m.group()) if m.group() not in STOPWORDS else None
         return seen.most_common(1)[0][0] if seen else m.group()
 
     out = _WORD.sub(cased, question)

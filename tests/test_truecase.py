@@ -25,6 +25,12 @@ def test_names_inside_possessives_and_hyphenated_words_get_their_capitals():
         "Did Assad's forces or the Washington-led coalition take it")
 
 
+def test_a_function_word_stays_one_even_when_a_name_spells_it():
+    docs = parsed("The WHO said the outbreak in Guinea was over.")
+    assert truecase("who said the outbreak in guinea was over", docs) == (
+        "Who said the outbreak in Guinea was over")
+
+
 def test_a_title_capitalised_before_a_name_stays_a_common_word():
     docs = parsed("French President Francois Hollande met Vladimir Putin in Paris.",
                   "President Hollande said France would not back down.")
