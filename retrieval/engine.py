@@ -238,17 +238,14 @@ class Engine:
         (doc,) = self.parses.parse([text])
         kind = self.unnamed_kind(doc)
         about = [t for t in terms if t not in kind]
-        return self.unseen_share(about, self.said_otherwise(text)) >= self.config.max_unseen
+        # Terms it never uses but has another word for ("start": "begin") are excused.
+        said = said_otherwise(doc, self.idf.__contains__, wordnet())
+        return self.unseen_share(about, said) >= self.config.max_unseen
 
     def unnamed_kind(self, question: Doc) -> frozenset[str]:
         """Terms of the kind of answer asked for that the corpus never uses ("news network"
         of "Which news network ...?"): a text need not say what its answer is ("CNN")."""
         return frozenset(t for t in answer_kind_terms(question) if t not in self.idf)
-
-    def said_otherwise(self, question: str) -> frozenset[str]:
-        """Question terms the corpus never uses but has another word for ("start": "begin")."""
-        (doc,) = self.parses.parse([question])
-        return said_otherwise(doc, self.idf.__contains__, wordnet())
 
     def reading(
         self, text: str, ranked: list[tuple[int, float]]
