@@ -281,6 +281,7 @@ class Engine:
                 next_cover=self.neighbour_cover(i, 1, weights),
                 next_opening=self.next_opening(i), question=q.terms, implied=more,
                 best_cover=max(covers), bm25_rel=s / best, rank=r,
+                names_apart=self.names_apart(q, i, window),
             ))
             for r, ((i, s), d, ts, window, more) in enumerate(
                 zip(top, docs, terms, windows, implied))
@@ -313,15 +314,30 @@ class Engine:
             return ()
         return tuple(self.sentences[j].text[:60].lower().split()[:2])
 
-    def window_terms(self, i: int) -> frozenset[str]:
-        """Terms of a sentence's window: its document's title, itself and its neighbours."""
+    def window_texts(self, i: int) -> list[str]:
+        """A sentence's window: its document's title, itself and its neighbours."""
         sent = self.sentences[i]
-        parts = [self.documents[sent.doc].title] + [
+        return [self.documents[sent.doc].title] + [
             self.sentences[j].text
             for j in range(max(0, i - 1), min(len(self.sentences), i + 2))
             if self.sentences[j].doc == sent.doc
         ]
-        return frozenset().union(*map(_text_terms, parts))
+
+    def window_terms(self, i: int) -> frozenset[str]:
+        """Terms of a sentence's window."""
+        return frozenset().union(*map(_text_terms, self.window_texts(i)))
+
+    def names_apart(self, q: Question, i: int, window: frozenset[str]) -> float:
+        """The share of the question's names of several words that sentence i's window
+        neither spells out nor abbreviates ("Islamic State", "IS"): a window with "Marek
+        Budzyński and Zbigniew Badowski" is about neither "Zbigniew Marek"."""
+        if not q.name_phrases:
+            return 0.0
+        text = " ".join(" ".join(self.window_texts(i)).lower().split())
+        apart = [
+            name for name in q.name_phrases
+            if name not in text and not acronym_terms(name.title()) & window]
+        return len(apart) / len(q.name_phrases)
 
     def window_cover(self, i: int, weights: dict[str, float]) -> float:
         """How much of the question a sentence's window matches."""

@@ -60,6 +60,7 @@ class SentenceView:
     rank: int
     next_opening: tuple[str, ...] = ()  # first words of the next sentence, lowercase
     bigrams: float = 0.0  # share of the question's adjacent term pairs the sentence has
+    names_apart: float = 0.0  # share of the question's names of several words the window lacks
 
     @cached_property
     def matched(self) -> list[int]:
@@ -101,7 +102,8 @@ def sentence_view(
 
     `implied` are terms the sentence stands for beyond its words (its names' initials, the
     sentence before's terms when it refers back); they count towards its coverage.
-    `context` holds prev_cover, next_cover, missing, unseen, best_cover, bm25_rel and rank.
+    `context` holds prev_cover, next_cover, missing, unseen, best_cover, bm25_rel, rank and
+    names_apart.
     """
     cover = coverage(set().union(implied, *terms), weights)
     weight = tuple(sum(weights.get(t, 0.0) for t in ts) for ts in terms)
@@ -111,7 +113,7 @@ def sentence_view(
         context["next_cover"], context["missing"], context["unseen"], window,
         frozenset(table.lower), "neg" in table.dep,
         context["best_cover"], context["bm25_rel"], int(context["rank"]), next_opening,
-        bigram_cover(question, terms),
+        bigram_cover(question, terms), context.get("names_apart", 0.0),
     )
 
 
@@ -135,6 +137,7 @@ def mismatch(q: Question, view: SentenceView) -> dict[str, float]:
         "missing_names": len(q.names - view.window) / len(q.names) if q.names else 0.0,
         "negation_mismatch": float(q.negated != view.negated),
         "superlative_missing": float(bool(q.superlatives - view.words)),
+        "names_apart": view.names_apart,
     }
 
 

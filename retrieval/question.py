@@ -110,6 +110,9 @@ class Question:
     # ARABIA's foreign minister", "the FRENCH president"); empty when it names none.
     role_place_words: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()  # terms of the places it asks about ("IN Madaya")
+    # Its names of several words, lowercase ("upati garden"): a text about the "Upati
+    # Institute" has both words but not the name.
+    name_phrases: tuple[str, ...] = ()
 
     @cached_property
     def role_places(self) -> frozenset[str]:
@@ -321,8 +324,19 @@ def analyze(text: str, doc: Doc) -> Question:
         text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
         asked(doc, slot_token) if slot_token is not None else None, owners, role,
         _place_words(held) if held is not None else frozenset(),
-        _settings(doc),
+        _settings(doc), _name_phrases(doc),
     )
+
+
+def _name_phrases(doc: Doc) -> tuple[str, ...]:
+    """The question's runs of two or more proper nouns, lowercase: "zbigniew marek"."""
+    runs: list[list[str]] = [[]]
+    for tok in doc:
+        if tok.pos_ == "PROPN" and not tok.is_punct:
+            runs[-1].append(tok.lower_)
+        elif runs[-1]:
+            runs.append([])
+    return tuple(" ".join(run) for run in runs if len(run) > 1)
 
 
 def _settings(doc: Doc) -> frozenset[str]:

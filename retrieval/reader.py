@@ -44,7 +44,7 @@ class Model:
 SIGNAL_SIGNS = {
     "score": 1, "margin": 1, "cover": 1, "window_cover": 1, "type_match": 1,
     "missing": -1, "unseen": -1, "missing_names": -1, "negation_mismatch": -1,
-    "superlative_missing": -1,
+    "superlative_missing": -1, "names_apart": -1,
 }
 
 

@@ -245,3 +245,20 @@ def test_a_question_in_other_words_finds_the_matching_part_of_the_sentence():
                       "in Oslo. Leaders are expected to attend."))
     a = engine.answer("When will the summit start?")
     assert a.text == "June 2" and a.sources == ("001",)
+
+
+def test_a_name_of_several_words_counts_only_when_the_window_has_it_whole_or_abbreviated():
+    engine = Engine([
+        doc("001", "Warsaw", "The building was designed by architects Marek Budzynski and "
+            "Zbigniew Badowski."),
+        doc("002", "War", "The group lost ground. IS fighters left the town in May."),
+    ])
+
+    def apart(question: str) -> dict[str, float]:
+        _, views = engine.reading(question, engine.ranked(tokenize(question), 5))
+        return {engine.sentences[i].text[:12]: v.names_apart for i, v in views}
+
+    assert apart("Who designed the building with Zbigniew Marek?")["The building"] == 1.0
+    assert apart("Who designed the building with Zbigniew Badowski?")["The building"] == 0.0
+    assert apart("When did Islamic State fighters leave the town?")["IS fighters "] == 0.0
+    assert apart("When did Golden Dawn fighters leave the town?")["IS fighters "] == 1.0

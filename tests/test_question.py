@@ -97,6 +97,13 @@ def test_names_are_proper_nouns_and_numbers(ask):
     assert ask("When did the bridge open?").names == frozenset()
 
 
+def test_names_of_several_words_are_kept_whole(ask):
+    assert ask("Who designed the Upati Garden in Warsaw?").name_phrases == ("upati garden",)
+    assert ask("What did Angela Merkel tell Vladimir Putin?").name_phrases == (
+        "angela merkel", "vladimir putin")
+    assert ask("Who designed the garden in Warsaw?").name_phrases == ()
+
+
 def test_negation_and_superlatives(ask):
     assert ask("Which company did not sign the deal?").negated
     assert not ask("Which company signed the deal?").negated

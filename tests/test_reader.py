@@ -86,9 +86,11 @@ def test_mismatch_names_negation_and_superlatives(nlp):
     ])
     assert mismatch(q, same) == {
         "missing_names": 0.0, "negation_mismatch": 0.0, "superlative_missing": 0.0,
+        "names_apart": 0.0,
     }
     assert mismatch(q, other) == {
         "missing_names": 1.0, "negation_mismatch": 1.0, "superlative_missing": 1.0,
+        "names_apart": 0.0,
     }
 
 
