@@ -109,7 +109,27 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         or _abbreviates_question(q, view, cand)
         or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
         or (q.counts and not _is_count(view, cand))
+        or _an_unasked_part(q, view, cand)
     )
+
+
+def _an_unasked_part(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """"More than 1,000 civilians" of "3,000 people including more than 1,000 civilians" (or
+    "..., among them 322 civilians") is part of the count: not what a question that never
+    names civilians asks for ("What is the total death toll?")."""
+    if q.kind != "number":
+        return False
+    doc = view.doc
+    nums = [t for t in doc[cand.start : cand.end] if t.like_num]
+    if not nums or nums[-1].dep_ != "nummod":
+        return False  # "15 of them": a part with no noun of its own is the question's noun
+    noun = nums[-1].head
+    whole = noun.head.head if noun.dep_ == "pobj" else None
+    part = (whole is not None and noun.head.lower_ in ("including", "among")
+            and whole.pos_ in ("NOUN", "PROPN") and whole.i != noun.i) or any(
+        c.dep_ == "prep" and c.lower_ in ("among", "of") and any(
+            g.lower_ in ("them", "whom") for g in c.children) for c in noun.children)
+    return part and not view.terms[noun.i] & set(q.terms)
 
 
 # Words that give a count without a digit: "several lakes", "twice", "millions of volts".

@@ -376,6 +376,24 @@ def test_how_many_is_answered_by_a_count_not_a_bare_noun_phrase(nlp):
     assert not texts & {"Syrian opposition groups", "Riyadh", "Thursday"}
 
 
+def test_a_part_of_a_count_answers_only_a_question_about_that_part(nlp):
+    sentences = [
+        "The strikes killed at least 3,000 people including more than 1,000 civilians.",
+        "The raids killed 4,256 people, among them 322 civilians.",
+        "The air strikes killed 25 people, 15 of them at a market place.",
+    ]
+
+    def counts(question: str) -> set[str]:
+        q, views = setup(nlp, question, sentences)
+        return {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)
+                if any(t.like_num for t in v.doc[c.start : c.end])}
+
+    total = counts("What is the total death toll of the strikes?")
+    assert {"at least 3,000", "4,256", "15"} <= total  # "15 of them" has no noun of its own
+    assert not total & {"more than 1,000", "1,000", "322"}
+    assert {"more than 1,000", "322"} <= counts("How many civilians did the strikes kill?")
+
+
 def test_a_span_its_complement_continues_is_cut_short(nlp):
     cut = feature(nlp, "What would the resolution have demanded?", "The resolution would "
                   "have demanded an immediate end to air strikes.", "complement_cut")
