@@ -169,7 +169,7 @@ class Engine:
         if self.off_topic(text, terms):  # nothing is worth parsing
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         q, views = self.reading(text, ranked)
-        if self.role_unknown(q):
+        if self.role_unknown(q) or self.count_unknown(q):
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         weights = self.term_weights(q)
         cands = read(q, views, self.model)
@@ -218,6 +218,23 @@ class Engine:
         Saudi Arabia?" of articles that never mention a king), so it never says who holds it."""
         terms = tokenize(q.role) if q.role else []
         return bool(terms) and not any(t in self.idf for t in terms)
+
+    def count_unknown(self, q: Question) -> bool:
+        """The corpus never names what a how-many question counts, nor says it otherwise
+        ("How many refugees ...?" of articles that never mention refugees): any count it
+        gives is of something else. A word sharing the term's first five letters counts as
+        naming it ("honored" for "honorees")."""
+        terms = tokenize(q.focus) if q.counts and q.focus else []
+        if len(terms) != 1 or terms[0] in self.idf:
+            return False
+        lexicon = wordnet()
+        lemmas = [q.focus, *lexicon.bases.get(q.focus, ())] if lexicon else []
+        for word in {w for lemma in lemmas for w in lexicon.synonyms(lemma, "NOUN")}:
+            said = tokenize(word)
+            if said and all(t in self.idf for t in said):
+                return False
+        stem = terms[0][:5]
+        return len(stem) < 5 or not any(t.startswith(stem) for t in self.idf)
 
     def term_weights(self, q: Question) -> dict[str, float]:
         """idf of each question term; a term the corpus lacks weighs the most."""

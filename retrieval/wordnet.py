@@ -79,9 +79,11 @@ class WordNet:
                     self.lemmas.setdefault((pos, offset), []).append(lemma)
         # a lemma -> its irregular forms ("begin": "began", "begun"), from the *.exc files
         self.irregular: dict[str, list[str]] = {}
+        self.bases: dict[str, list[str]] = {}  # and back: "children" -> "child"
         for exc in (folder / "noun.exc", folder / "verb.exc"):
             for line in exc.read_text("utf-8").splitlines() if exc.is_file() else ():
                 form, *lemmas = line.split()
+                self.bases.setdefault(form, []).extend(lemmas)
                 for lemma in lemmas:
                     self.irregular.setdefault(lemma, []).append(form)
         rows = (line.split() for line in (folder / "lexnames").read_text("utf-8").splitlines())

@@ -198,6 +198,24 @@ def test_a_who_question_about_a_role_the_corpus_never_names_is_not_answered(
     assert declined(a)
 
 
+def test_a_count_of_something_the_corpus_never_names_is_not_answered():
+    engine = news(
+        doc("090", "Strikes", "The strikes killed 4,256 people since they began. Many kids "
+            "fled the town. 39 former players were honored before the match."),
+    )
+    assert engine.answer("How many people have the strikes killed?").text == "4,256"
+    assert declined(engine.answer("How many refugees have the strikes killed?"))
+    # Said in other words, or in another form of the word, it is named.
+    assert not engine.count_unknown(_question(engine, "How many children fled the town?"))
+    assert not engine.count_unknown(_question(engine, "How many honorees were at the match?"))
+    assert engine.count_unknown(_question(engine, "How many refugees fled the town?"))
+
+
+def _question(engine: Engine, text: str):
+    q, _ = engine.reading(text, engine.ranked(tokenize(text), 5))
+    return q
+
+
 def test_an_office_is_held_by_a_person_never_by_a_place():
     engine = news(
         doc("070", "Veto row", "On Wednesday, Russian President Vladimir Putin accused France of "
