@@ -32,7 +32,7 @@ def _code_digest() -> str:
     code = hashlib.sha256()
     for name in _SHAPING:
         code.update((Path(__file__).parent / f"{name}.py").read_bytes())
-    for package in ("blingfire", "PyStemmer"):
+    for package in ("blingfire", "PyStemmer", "breame"):
         code.update(version(package).encode())
     return code.hexdigest()
 

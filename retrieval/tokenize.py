@@ -6,6 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
 # Function words only: content words such as "first", "name" or "part" stay searchable;
 # "according (to)" names a source, as a preposition does.
@@ -46,8 +47,9 @@ _stemmer = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball stem of a lowercase word."""
-    return _stemmer.stemWord(word)
+    """Snowball stem of a lowercase word, spelt the American way: "neighbourhood" and
+    "neighborhood", "organisation" and "organization" are one term."""
+    return _stemmer.stemWord(BRITISH_ENGLISH_SPELLINGS.get(word, word))
 
 
 def fold_accents(text: str) -> str:

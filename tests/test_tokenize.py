@@ -36,6 +36,12 @@ def test_latin_accents_fold_so_spellings_meet():
     assert tokenize("Katyń café") == tokenize("Katyn cafe")
 
 
+def test_british_and_american_spellings_meet():
+    assert tokenize("Neighbourhood organisations, defence programmes, the theatre centre") == (
+        tokenize("neighborhood organizations, defense programs, the theater center"))
+    assert tokenize("Which neighbourhood?") == ["neighborhood"]
+
+
 def test_question_of_only_stopwords_has_no_terms():
     assert tokenize("What is it that they were?") == []
 
