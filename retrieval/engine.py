@@ -28,6 +28,7 @@ from retrieval.passages import Sentences
 from retrieval.question import Question, analyze, answer_kind_terms
 from retrieval.reader import Scored, load_model, read, signals
 from retrieval.sparse_bm25 import SparseBM25
+from retrieval.spelling import respell
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.truecase import truecase
 from retrieval.values import Answer, Claim, Document, Evidence, Hit
@@ -121,8 +122,13 @@ class Engine:
 
     def search(self, question: str, k: int) -> list[Hit]:
         """The k best passages for a question."""
-        terms = tokenize(clean_question(question))
+        terms = tokenize(self.prepared(question))
         return [self.hit(i, s) for i, s in self.ranked(terms, k)]
+
+    def prepared(self, question: str) -> str:
+        """The question cleaned (`clean_question`) and its typos mended from the corpus's
+        words (`spelling.respell`)."""
+        return respell(clean_question(question), self.idf, wordnet())
 
     def ranked(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         """The k best passages (index, score) for query terms."""
@@ -156,7 +162,7 @@ class Engine:
 
     def answer(self, question: str) -> Answer:
         """Short answer, verbatim quote and every supporting source, or an honest abstention."""
-        text = clean_question(question)
+        text = self.prepared(question)
         if not any(ch.isalnum() for ch in text):
             return Answer(question, None, None, (), 0.0, reason="empty")
         terms = tokenize(text)

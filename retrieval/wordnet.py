@@ -27,6 +27,9 @@ SENSES = 2  # a word's most frequent senses; rarer ones make everything a kind o
 POS_FILES = {"NOUN": "noun", "PROPN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
 
 Sense = tuple[str, int]  # (part of speech, synset offset)
+# Inflections and their lemma's ending: "tackles" -> "tackle", "carried" -> "carry".
+_ENDINGS = (("s", ""), ("es", ""), ("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"),
+            ("ies", "y"), ("ied", "y"), ("ly", ""), ("er", ""), ("est", ""), ("ers", ""))
 
 
 def _folder() -> Path | None:
@@ -119,6 +122,15 @@ class WordNet:
         """The words that share a common sense with the lemma, itself included ("get under
         way" for "begin", as "get under way")."""
         return {w.replace("_", " ") for s in self.meanings(lemma, upos) for w in self.lemmas[s]}
+
+    def is_word(self, word: str) -> bool:
+        """Whether a lowercase word is an English word in any of its forms: WordNet lists
+        its lemma ("tackles": "tackle", "fleeing": "flee") or it is an irregular form."""
+        if word in self.bases:
+            return True
+        forms = {word} | {word[: -len(end)] + new for end, new in _ENDINGS
+                          if word.endswith(end) and len(word) - len(end) >= 3}
+        return any(f in lemmas for f in forms for lemmas in self.index.values())
 
     def forms(self, lemma: str) -> list[str]:
         """The lemma and its irregular forms: "begin", "began", "begun"."""

@@ -22,7 +22,6 @@ import numpy as np
 from scipy import optimize, sparse
 
 from retrieval import Engine, EngineConfig, load_corpus
-from retrieval.engine import clean_question
 from retrieval.evaluate import f1, is_correct, score_tokens
 from retrieval.features import SentenceView
 from retrieval.question import Question
@@ -48,7 +47,7 @@ class Example:
 def examples(engine: Engine, rows: list[dict]) -> list[Example]:
     out = []
     for row in rows:
-        text = clean_question(row["question"])
+        text = engine.prepared(row["question"])
         ranked = engine.ranked(tokenize(text), engine.config.support_k)
         if not ranked:
             continue
