@@ -234,11 +234,12 @@ class Engine:
         if len(terms) != 1 or terms[0] in self.idf:
             return False
         lexicon = wordnet()
-        lemmas = [q.focus, *lexicon.bases.get(q.focus, ())] if lexicon else []
-        for word in {w for lemma in lemmas for w in lexicon.synonyms(lemma, "NOUN")}:
-            said = tokenize(word)
-            if said and all(t in self.idf for t in said):
-                return False
+        if lexicon is not None:
+            lemmas = [q.focus, *lexicon.bases.get(q.focus, ())]  # "children": "child"
+            for word in {w for lemma in lemmas for w in lexicon.synonyms(lemma, "NOUN")}:
+                said = tokenize(word)
+                if said and all(t in self.idf for t in said):
+                    return False
         stem = terms[0][:5]
         return len(stem) < 5 or not any(t.startswith(stem) for t in self.idf)
 

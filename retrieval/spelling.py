@@ -17,6 +17,7 @@ from retrieval.tokenize import STOPWORDS, stem
 from retrieval.wordnet import WordNet
 
 MIN_LENGTH = 6  # shorter words have too many neighbours one edit away
+MAX_LENGTH = 30  # longer is no word: its ~50 x length edits would only cost time
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -32,8 +33,8 @@ def respell(text: str, idf: Mapping[str, float], lexicon: WordNet | None) -> str
 
 def _mended(word: str, idf: Mapping[str, float], lexicon: WordNet) -> str:
     lower = word.lower()
-    if (len(lower) < MIN_LENGTH or lower in STOPWORDS or stem(lower) in idf
-            or lexicon.is_word(lower)):
+    if (not MIN_LENGTH <= len(lower) <= MAX_LENGTH or lower in STOPWORDS
+            or stem(lower) in idf or lexicon.is_word(lower)):
         return word
     known = [(idf[t], e) for e in _edits(lower) if (t := stem(e)) in idf]
     if not known:

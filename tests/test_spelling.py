@@ -30,6 +30,8 @@ def test_real_words_short_words_and_strangers_are_left_alone():
     assert respell("Who is Lavrof of the Goverment?", VOCAB, lexicon) == (
         "Who is Lavrof of the Goverment?")
     assert respell("Who is Zxqwvbn?", VOCAB, lexicon) == "Who is Zxqwvbn?"  # nothing near
+    long = "what about " + "interceptionz" * 40  # no word: not worth its 27,000 edits
+    assert respell(long, VOCAB, lexicon) == long
     assert respell("Who is the foriegn minister?", VOCAB, None) == "Who is the foriegn minister?"
 
 
