@@ -266,6 +266,8 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         "in_quotes": float(tk.text[0] in ('"', "“")),
         "verb_head_match": float(bool(view.terms[head] & qterms) and head != root),
     }
+    if tk.dep[root] == "pobj":  # the preposition it follows: "since" for when, "as" for how
+        f[f"wh={q.wh}|prep={tk.lower[head]}"] = 1.0
     # "US Secretary of State John Kerry", "John Kerry, the US Secretary of State": the
     # question's words inside the candidate's own phrase, not just near it.
     phrase = list(range(root_token.left_edge.i, s)) + [
@@ -375,14 +377,24 @@ def wrong_date_form(q: Question, text: str) -> bool:
     ...?" ("Tuesday" is no "several days"). A full date ("January 20, 2016") may answer
     any question about a date, and only a date with a month or a number "On what date
     ...?" ("October 3", not "Wednesday" or "this weekend")."""
-    if q.kind == "duration":  # nor is a calendar date ("January 20, 2016")
-        return date_form(text) is not None or _is_calendar_date(text)
+    if q.kind == "duration":  # nor is a calendar date ("January 20, 2016") or "last month"
+        return date_form(text) is not None or _is_calendar_date(text) or _is_relative_date(text)
     if q.kind == "date" and q.focus == "date":
         return not any(w in _MONTHS or w[:1].isdigit() for w in answer_key(text))
     if q.kind != "date" or q.focus not in ("year", "month", "day"):
         return False
     form = date_form(text)
     return form is not None and form != q.focus
+
+
+# Words that make a date a point in time counted from now: "last month", "this week" ("two
+# years ago" answers "How long ago ...?").
+_RELATIVE = frozenset("last next this earlier later yesterday today tomorrow".split())
+
+
+def _is_relative_date(text: str) -> bool:
+    words = answer_key(text)
+    return bool(words) and words[0] in _RELATIVE
 
 
 def _is_calendar_date(text: str) -> bool:
