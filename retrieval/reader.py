@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -110,7 +111,23 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
         or (q.counts and not _is_count(view, cand))
         or _an_unasked_part(q, view, cand)
+        or _a_place_named_in_question(q, view, cand)
     )
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def _a_place_named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """"Russian Federation" for "According to Russia, who should decide ...?": another name
+    of a place the question names (a WordNet sense of both) is what it asks about."""
+    lexicon = wordnet()
+    if cand.label not in ("GPE", "LOC", "ORG") or lexicon is None:
+        return False
+    words = view.tokens.span_text(cand.start, cand.end).lower().split()
+    places = set(lexicon.index["noun"].get("_".join(words[words[0] == "the" :]), ()))
+    return bool(places) and any(
+        places & set(lexicon.index["noun"].get(w.lower(), ())) for w in _CAPITALISED.findall(q.text))
 
 
 def _an_unasked_part(q: Question, view: SentenceView, cand: Candidate) -> bool:
