@@ -126,8 +126,8 @@ def _a_place_named_in_question(q: Question, view: SentenceView, cand: Candidate)
         return False
     words = view.tokens.span_text(cand.start, cand.end).lower().split()
     places = set(lexicon.index["noun"].get("_".join(words[words[0] == "the" :]), ()))
-    return bool(places) and any(
-        places & set(lexicon.index["noun"].get(w.lower(), ())) for w in _CAPITALISED.findall(q.text))
+    named = (lexicon.index["noun"].get(w.lower(), ()) for w in _CAPITALISED.findall(q.text))
+    return bool(places) and any(places.intersection(senses) for senses in named)
 
 
 def _an_unasked_part(q: Question, view: SentenceView, cand: Candidate) -> bool:

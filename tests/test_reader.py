@@ -399,7 +399,8 @@ def test_another_name_of_a_place_the_question_names_is_no_answer(nlp):
     q, views = setup(nlp, "According to Russia, who should decide the future?", [
         "The Russian Federation says the Syrian people should decide the future."])
     texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
-    assert "Syrian people" in texts and not texts & {"Russian Federation", "The Russian Federation"}
+    assert "Syrian people" in texts
+    assert not texts & {"Russian Federation", "The Russian Federation"}
     q, views = setup(nlp, "According to Iran, who should decide the future?", [
         "The Russian Federation says the Syrian people should decide the future."])
     assert "Russian Federation" in {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
