@@ -22,7 +22,7 @@ from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
 from retrieval.nlp import ParseCache, start_worker
 from retrieval.normalize import answer_key
-from retrieval.paraphrase import question_senses, said_otherwise, with_paraphrases
+from retrieval.paraphrase import has_word_for, question_senses, said_otherwise, with_paraphrases
 from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
 from retrieval.question import Question, analyze, answer_kind_terms
@@ -234,12 +234,10 @@ class Engine:
         if len(terms) != 1 or terms[0] in self.idf:
             return False
         lexicon = wordnet()
-        if lexicon is not None:
-            lemmas = [q.focus, *lexicon.bases.get(q.focus, ())]  # "children": "child"
-            for word in {w for lemma in lemmas for w in lexicon.synonyms(lemma, "NOUN")}:
-                said = tokenize(word)
-                if said and all(t in self.idf for t in said):
-                    return False
+        if lexicon is not None and any(
+                has_word_for(lemma, "NOUN", self.idf.__contains__, lexicon)
+                for lemma in [q.focus, *lexicon.bases.get(q.focus, ())]):  # "children": "child"
+            return False
         stem = terms[0][:5]
         return len(stem) < 5 or not any(t.startswith(stem) for t in self.idf)
 

@@ -58,9 +58,14 @@ def said_otherwise(
     tk = tokens(doc)
     out: set[str] = set()
     for terms, lemma, pos in zip(tk.terms, tk.lemma, tk.pos):
-        if terms and not all(map(known, terms)):
-            said = (tokenize(form) for word in lexicon.synonyms(lemma, pos) - {lemma}
-                    for form in lexicon.forms(word))
-            if any(other and all(map(known, other)) for other in said):
-                out |= terms
+        if terms and not all(map(known, terms)) and has_word_for(lemma, pos, known, lexicon):
+            out |= terms
     return frozenset(out)
+
+
+def has_word_for(lemma: str, upos: str, known: Callable[[str], bool], lexicon: WordNet) -> bool:
+    """Whether a corpus (`known` terms) uses the lemma, or a word sharing one of its common
+    senses, in any of their forms: "begun" for "start", "kids" for "child"."""
+    said = (tokenize(form) for word in lexicon.synonyms(lemma, upos) | {lemma}
+            for form in lexicon.forms(word))
+    return any(terms and all(map(known, terms)) for terms in said)
