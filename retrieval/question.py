@@ -34,6 +34,7 @@ KIND_LABELS: dict[str, frozenset[str]] = {
     "thing": frozenset(),
 }
 
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _NAMED = frozenset({"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP"})
 # Entity labels that cannot answer a question of a kind: "which country" is never a
 # person, "when" never a place. Spans the tagger left unlabelled (NP, PHRASE) stay in.
@@ -113,6 +114,15 @@ class Question:
     # Its names of several words, lowercase ("upati garden"): a text about the "Upati
     # Institute" has both words but not the name.
     name_phrases: tuple[str, ...] = ()
+
+    @cached_property
+    def named_senses(self) -> frozenset[int]:
+        """Every WordNet noun sense of the question's capitalised words: "Russia" stands for
+        the Russian Federation too."""
+        lexicon = wordnet()
+        return frozenset(
+            s for w in _CAPITALISED.findall(self.text) for s in lexicon.senses(w, every=True)
+        ) if lexicon is not None else frozenset()
 
     @cached_property
     def role_places(self) -> frozenset[str]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -115,19 +114,15 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
     )
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
-
-
 def _a_place_named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:
     """"Russian Federation" for "According to Russia, who should decide ...?": another name
     of a place the question names (a WordNet sense of both) is what it asks about."""
     lexicon = wordnet()
-    if cand.label not in ("GPE", "LOC", "ORG") or lexicon is None:
+    if cand.label not in ("GPE", "LOC", "ORG") or lexicon is None or not q.named_senses:
         return False
-    words = view.tokens.span_text(cand.start, cand.end).lower().split()
-    places = set(lexicon.index["noun"].get("_".join(words[words[0] == "the" :]), ()))
-    named = (lexicon.index["noun"].get(w.lower(), ()) for w in _CAPITALISED.findall(q.text))
-    return bool(places) and any(places.intersection(senses) for senses in named)
+    words = view.tokens.span_text(cand.start, cand.end).split()
+    name = " ".join(words[words[0].lower() == "the" :])
+    return not q.named_senses.isdisjoint(lexicon.senses(name, every=True))
 
 
 def _an_unasked_part(q: Question, view: SentenceView, cand: Candidate) -> bool:

@@ -107,9 +107,11 @@ class WordNet:
                 if nouns:
                     self.pertains[offset] = nouns
 
-    def senses(self, word: str, pos: str = "noun") -> tuple[int, ...]:
-        """The synsets of a word or phrase, most frequent first: "New York" -> new_york."""
-        return self.index.get(pos, {}).get("_".join(word.lower().split()), ())[:SENSES]
+    def senses(self, word: str, pos: str = "noun", every: bool = False) -> tuple[int, ...]:
+        """The common synsets of a word or phrase, most frequent first ("New York" ->
+        new_york), or `every` one of them (Russia's fourth is the Russian Federation)."""
+        found = self.index.get(pos, {}).get("_".join(word.lower().split()), ())
+        return found if every else found[:SENSES]
 
     @lru_cache(maxsize=65536)  # asked for each word of every sentence read
     def meanings(self, lemma: str, upos: str) -> frozenset[Sense]:
