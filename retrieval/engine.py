@@ -191,7 +191,7 @@ class Engine:
         type_match = float(is_type_match(q, best.view, Candidate(best.start, best.end, best.label)))
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
         if confidence < self.config.threshold or _not_the_holder(q, best, type_match) or (
-                self._counts_elsewhere(q, best)):
+                self._counts_elsewhere(q, best) or self._role_unsaid(q, best)):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -219,11 +219,21 @@ class Engine:
         title = _text_terms(self.documents[self.sentences[best.sentence].doc].title)
         return not q.places & title.union(*best.view.terms)
 
+    def _role_unsaid(self, q: Question, best: Scored) -> bool:
+        """A role the corpus only has other words for ("chief" for "head") must be said in
+        the answer's sentence: "human" elsewhere makes no one "the first man on the Moon"."""
+        terms = set(tokenize(q.role)) if q.role else set()
+        return bool(terms - self.idf.keys()) and not terms <= set().union(*best.view.terms)
+
     def role_unknown(self, q: Question) -> bool:
         """The corpus never uses the role a who-question asks about ("Who is the king of
         Saudi Arabia?" of articles that never mention a king), so it never says who holds it."""
         terms = tokenize(q.role) if q.role else []
-        return bool(terms) and not any(t in self.idf for t in terms)
+        if not terms or any(t in self.idf for t in terms):
+            return False
+        lexicon = wordnet()  # a word for it in another sense counts: "chief" for "head"
+        return lexicon is None or not has_word_for(q.role, "NOUN", self.idf.__contains__,
+                                                   lexicon, every=True)
 
     def count_unknown(self, q: Question) -> bool:
         """The corpus never names what a how-many question counts, nor says it otherwise
@@ -282,7 +292,7 @@ class Engine:
         weights = self.term_weights(q)
         best = top[0][1] if top[0][1] > 0 else 1.0
         lexicon = wordnet()
-        senses = question_senses(q_doc, lexicon)
+        senses = question_senses(q_doc, lexicon, self.idf.__contains__)
         terms = [with_paraphrases(d, token_terms(d), senses, lexicon) for d in docs]
         # Terms a sentence stands for beyond its words: its names' initials ("US" for "the
         # United States") and, when it refers back, the sentence before's terms.

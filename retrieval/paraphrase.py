@@ -18,15 +18,18 @@ from retrieval.wordnet import Sense, WordNet
 Senses = dict[Sense, frozenset[str]]  # a sense -> the question terms with that sense
 
 
-def question_senses(doc: Doc, lexicon: WordNet | None) -> Senses:
-    """The common senses of the question's content words, with the terms they stand for."""
+def question_senses(doc: Doc, lexicon: WordNet | None,
+                    known: Callable[[str], bool] = lambda t: True) -> Senses:
+    """The common senses of the question's content words, with the terms they stand for.
+    A noun the corpus never uses (`known` is false) brings every sense: "chief" is "head"."""
     out: dict[Sense, frozenset[str]] = {}
     if lexicon is None:
         return out
     tk = tokens(doc)
     for terms, lemma, pos in zip(tk.terms, tk.lemma, tk.pos):
         if terms:  # stopwords have none
-            for sense in lexicon.meanings(lemma, pos):
+            every = pos == "NOUN" and not all(map(known, terms))
+            for sense in lexicon.meanings(lemma, pos, every):
                 out[sense] = out.get(sense, frozenset()) | terms
     return out
 
@@ -63,9 +66,11 @@ def said_otherwise(
     return frozenset(out)
 
 
-def has_word_for(lemma: str, upos: str, known: Callable[[str], bool], lexicon: WordNet) -> bool:
+def has_word_for(lemma: str, upos: str, known: Callable[[str], bool], lexicon: WordNet,
+                 every: bool = False) -> bool:
     """Whether a corpus (`known` terms) uses the lemma, or a word sharing one of its common
-    senses, in any of their forms: "begun" for "start", "kids" for "child"."""
-    said = (tokenize(form) for word in lexicon.synonyms(lemma, upos) | {lemma}
+    senses, in any of their forms: "begun" for "start", "kids" for "child". With `every`,
+    a word whose common sense is any sense of the lemma counts too ("chief" for "head")."""
+    said = (tokenize(form) for word in lexicon.synonyms(lemma, upos, every) | {lemma}
             for form in lexicon.forms(word))
     return any(terms and all(map(known, terms)) for terms in said)

@@ -114,16 +114,18 @@ class WordNet:
         return found if every else found[:SENSES]
 
     @lru_cache(maxsize=65536)  # asked for each word of every sentence read
-    def meanings(self, lemma: str, upos: str) -> frozenset[Sense]:
-        """The common senses of a lemma with a spaCy part of speech; two words sharing
-        one can stand for each other ("begin", "start")."""
+    def meanings(self, lemma: str, upos: str, every: bool = False) -> frozenset[Sense]:
+        """The common senses of a lemma with a spaCy part of speech, or `every` one; two
+        words sharing one can stand for each other ("begin", "start")."""
         pos = POS_FILES.get(upos)
-        return frozenset((pos, s) for s in self.senses(lemma, pos)) if pos else frozenset()
+        return frozenset((pos, s) for s in self.senses(lemma, pos, every)) if pos else frozenset()
 
-    def synonyms(self, lemma: str, upos: str) -> set[str]:
+    def synonyms(self, lemma: str, upos: str, every: bool = False) -> set[str]:
         """The words that share a common sense with the lemma, itself included ("get under
-        way" for "begin", as "get under way")."""
-        return {w.replace("_", " ") for s in self.meanings(lemma, upos) for w in self.lemmas[s]}
+        way" for "begin", as "get under way"); with `every`, any sense of the lemma that is
+        a common sense of the word ("chief" for "head")."""
+        return {w.replace("_", " ") for s in self.meanings(lemma, upos, every)
+                for w in self.lemmas.get(s, ())}
 
     def is_word(self, word: str) -> bool:
         """Whether a lowercase word is an English word in any of its forms: WordNet lists

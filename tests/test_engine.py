@@ -198,6 +198,18 @@ def test_a_who_question_about_a_role_the_corpus_never_names_is_not_answered(
     assert declined(a)
 
 
+def test_a_role_the_corpus_says_in_other_words_is_answered_where_it_says_it(seeds_engine):
+    engine = news(
+        doc("091", "Agency", "The agency's chief, Jo Roe, opened the new office on Monday. "
+            "Sam Poe, a human rights lawyer, spoke at the opening."),
+        doc("092", "Port", "The port handled more cargo than ever in May. Its new crane "
+            "arrived from Rotterdam. Dock workers plan a strike for June."),
+    )
+    assert engine.answer("Who is the head of the agency that opened an office?").text == "Jo Roe"
+    # "Human" (of "Human Rights") is a word for "man" too, but not where an answer is.
+    assert declined(seeds_engine.answer("Who was the first man on the Moon?"))
+
+
 def test_a_count_of_something_the_corpus_never_names_is_not_answered():
     engine = news(
         doc("090", "Strikes", "The strikes killed 4,256 people since they began. Many kids "

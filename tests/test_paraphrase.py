@@ -30,6 +30,21 @@ def test_a_word_sharing_a_common_sense_with_a_question_word_counts_as_it(nlp):
         "automobile": {"car"}}
 
 
+def test_a_noun_the_corpus_never_uses_is_matched_in_its_rarer_senses(nlp):
+    # "chief" is a common sense of "chief" and only the fourth of "head"
+    question, sentence = nlp("Who is the head of the agency?"), nlp("The agency's chief, Jo Roe.")
+    plain = token_terms(sentence)
+    lexicon = wordnet()
+
+    def gained(known):
+        senses = question_senses(question, lexicon, known)
+        return set(with_paraphrases(sentence, plain, senses, lexicon)[3] - plain[3])
+
+    assert gained({"agenc", "chief"}.__contains__) == {"head"}
+    # A corpus that uses "head" reads it in its common senses only.
+    assert gained({"agenc", "chief", "head"}.__contains__) == set()
+
+
 def test_an_irregular_form_counts_as_its_lemma(nlp):
     assert added(nlp, "Did Putin speak to Merkel?", "Putin spoke to Merkel on Wednesday.") == {
         "spoke": {"speak"}}
