@@ -57,10 +57,30 @@ def asked(doc: Doc, slot: Token) -> tuple[str, str] | None:
         role = _role(slot.head)
     if role is None:
         return None
+    role = _through_report(doc, role)
     head = doc[role[0]]
     if head.lemma_.lower() in _LIGHT_VERBS or head.pos_ not in ("VERB", "NOUN", "ADJ"):
         return None
     return head.lemma_.lower(), role[1]
+
+
+def _through_report(doc: Doc, role: Role) -> Role:
+    """The slot in the clause a question reports, which the parser gives to the reporting
+    verb: in "Which group does Russia say it is targeting?" the group is the object of
+    "targeting", not a second subject of "say"; in "Who does Lavrov say will decide?" it is
+    the subject of "decide", not the object of "say"."""
+    verb = doc[role[0]]
+    clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")),
+                  None)
+    if clause is None or role[1] not in ("subj", "obj"):
+        return role
+    deps = {c.dep_ for c in clause.children}
+    if role[1] == "subj" and sum(c.dep_ == "nsubj" for c in verb.children) > 1 and not (
+            deps & {"dobj", "attr", "ccomp", "xcomp"}):
+        return clause.i, "obj"
+    if role[1] == "obj" and not deps & {"nsubj", "nsubjpass", "expl"}:
+        return clause.i, "subj"
+    return role
 
 
 def matches(doc: Doc, i: int, slot: tuple[str, str]) -> tuple[bool, bool]:

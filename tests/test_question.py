@@ -118,6 +118,10 @@ def test_negation_and_superlatives(ask):
     ("Which cities did the storm hit?", ("hit", "obj")),
     ("When did the bridge open?", ("open", "adv")),
     ("Who is the mayor?", None),  # "be" says nothing about the answer's role
+    # a reported clause's slot, which the parser gives to the reporting verb
+    ("Which group does the army say its jets are bombing?", ("bomb", "obj")),
+    ("Who does the minister say will chair the talks?", ("chair", "subj")),
+    ("Who said the talks would start?", ("say", "subj")),
 ])
 def test_slot(ask, text, slot):
     assert ask(text).slot == slot
