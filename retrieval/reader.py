@@ -244,12 +244,24 @@ def _in_asked_place(q: Question, view: SentenceView, j: int, lexicon: WordNet | 
         lexicon.is_in(view.tokens.text[j], region) for region in q.role_place_words)
 
 
+def _unpaired_quotes(text: str) -> str:
+    """A span without a quotation mark at its edge whose partner lies outside it:
+    "coordination" of 'was "coordination," mostly', but '"invisible" kinds' whole."""
+    for opening, closing in ('""', "“”", "«»"):
+        inside = text[1:-1]
+        if text[:1] == opening and closing not in inside and text[-1:] != closing:
+            text = text[1:]
+        elif text[-1:] == closing and opening not in inside and text[:1] != opening:
+            text = text[:-1]
+    return text
+
+
 def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> list[Scored]:
     """All candidates of the given sentences, best first."""
     out = [
         Scored(
-            view.tokens.span_text(c.start, c.end), sent_id, view, c.start, c.end, c.label,
-            model.score(f),
+            _unpaired_quotes(view.tokens.span_text(c.start, c.end)), sent_id, view, c.start,
+            c.end, c.label, model.score(f),
         )
         for sent_id, view, c, f in featurize(q, views)
     ]

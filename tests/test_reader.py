@@ -271,6 +271,15 @@ def test_a_candidate_repeating_the_question_is_not_the_answer(nlp, model):
     assert not [c for c in cands if c.text in ("Acme", "The Acme company", "Acme company")]
 
 
+def test_a_span_opening_a_quotation_is_read_without_its_quote_mark(nlp, model):
+    q, views = setup(nlp, "What did the minister call the main topic of the talks?",
+                     ['The minister said the main topic of the talks was "coordination," '
+                      'mostly of air strikes.'])
+    texts = {c.text for c in read(q, views, model)}
+    assert "coordination" in texts
+    assert not [t for t in texts if t[:1] in "\"“" or t[-1:] in "\"”"]
+
+
 def test_the_sentence_that_matches_the_question_wins(nlp, model):
     q, views = setup(nlp, "How many people attended the concert?", [
         "The city has 80,000 residents.",
