@@ -249,7 +249,7 @@ class Engine:
                 for lemma in [q.focus, *lexicon.bases.get(q.focus, ())]):  # "children": "child"
             return False
         stem = terms[0][:5]
-        return len(stem) < 5 or not any(t.startswith(stem) for t in self.idf)
+        return len(stem) < 5 or not self.idf.has_prefix(stem)
 
     def term_weights(self, q: Question) -> dict[str, float]:
         """idf of each question term; a term the corpus lacks weighs the most."""

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -37,6 +39,16 @@ class Idf(Mapping[str, float]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.rows)
+
+    @cached_property
+    def _sorted(self) -> list[str]:  # sorted once, on the first prefix asked for
+        return sorted(self.rows)
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether a term starts with `prefix`: a binary search of the sorted terms."""
+        terms = self._sorted
+        i = bisect_left(terms, prefix)
+        return i < len(terms) and terms[i].startswith(prefix)
 
 
 @dataclass(frozen=True)

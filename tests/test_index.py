@@ -67,6 +67,12 @@ def test_rank_bm25_index_scores_as_the_sparse_one() -> None:
             np.testing.assert_array_equal(a.get_scores(query), b.get_scores(query))
 
 
+def test_a_term_prefix_is_found_by_search_of_the_sorted_terms() -> None:
+    idf = build_index(load_corpus(SEEDS)).idf
+    for prefix in ("civil", "syri", "zzz", "a", "", "ü"):
+        assert idf.has_prefix(prefix) == any(t.startswith(prefix) for t in idf), prefix
+
+
 def test_progress_reaches_every_stage() -> None:
     heard: dict[str, tuple[int, int]] = {}
     build_index(LITERAL, progress=lambda stage, done, total: heard.__setitem__(
