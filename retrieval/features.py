@@ -19,6 +19,8 @@ from retrieval.wordnet import WordNet, wordnet
 # How far after a span its list may go on: a conjunct further away is mostly the parser
 # joining clauses of a long sentence (reading every conjunct cost 0.001 held-out EM).
 _LIST_REACH = 12
+_OPENING = frozenset({"\"", "“", "«", "``"})  # quotation marks as the tokenizer leaves them
+_CLOSING = frozenset({"\"", "”", "»", "''"})
 # The next sentence opens by referring back ("The city has ...", "He said ..."): the
 # thing it talks about may be named in this sentence.
 _DETERMINERS = frozenset("the this that these those".split())
@@ -189,6 +191,14 @@ def shape(text: str) -> str:
     return "X" if text[:1].isupper() else "x"
 
 
+def _quoted(tk: Tokens, s: int, e: int) -> bool:
+    """Whether tokens s..e-1 are all a quotation holds: '"political rhetoric"', or
+    '"coordination,"' with its comma inside the marks."""
+    if e < len(tk.text) and tk.text[e] in (",", ".") and e + 1 < len(tk.text):
+        e += 1
+    return 0 < s and e < len(tk.text) and tk.text[s - 1] in _OPENING and tk.text[e] in _CLOSING
+
+
 def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, float]:
     """Named feature values of one candidate; absent names are 0."""
     tk, s, e = view.tokens, cand.start, cand.end
@@ -266,6 +276,9 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         "in_quotes": float(tk.text[0] in ('"', "“")),
         "verb_head_match": float(bool(view.terms[head] & qterms) and head != root),
     }
+    if _quoted(tk, s, e):  # a word someone used, as "How did Putin describe ...?" asks
+        f["quoted"] = 1.0
+        f[f"wh={q.wh}|quoted"] = 1.0
     if tk.dep[root] == "pobj":  # the preposition it follows: "since" for when, "as" for how
         f[f"wh={q.wh}|prep={tk.lower[head]}"] = 1.0
     # "US Secretary of State John Kerry", "John Kerry, the US Secretary of State": the

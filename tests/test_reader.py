@@ -134,6 +134,14 @@ def test_role_match_feature(nlp):
     assert (lavrov["role_match"], lavrov["role_attached"]) == (0.0, 0.0)
 
 
+def test_a_span_a_quotation_holds_whole_is_quoted(nlp):
+    q, [(_, view)] = setup(nlp, "How did the minister describe the plan?", [
+        'The minister called the plan "a clear step," and the rebels called it "a farce".'])
+    quoted = {c: features(q, view, span(view, c)).get("quoted", 0.0)
+              for c in ("a clear step", "a farce", "clear step", "the plan")}
+    assert quoted == {"a clear step": 1.0, "a farce": 1.0, "clear step": 0.0, "the plan": 0.0}
+
+
 def test_a_number_counting_the_focus_noun(nlp):
     q, [(_, view)] = setup(nlp, "How many civilians were killed?",
                            ["The strikes killed 40 civilians and 12 soldiers."])
