@@ -206,6 +206,20 @@ def _focus(doc: Doc, wh_index: int) -> Token | None:
     return None
 
 
+def _keywords_focus(doc: Doc) -> Token | None:
+    """What a question without a wh-word asks for: the last common noun before its first
+    preposition ("syria talks start date", "date of the talks" -> date; "Name the envoy
+    for Syria" -> envoy). The parser's head is no guide: it reads such phrases as clauses
+    ("talks" as the verb of "date of the Syria talks")."""
+    nouns: list[Token] = []
+    for tok in doc:
+        if tok.pos_ == "ADP" and nouns:
+            break
+        if tok.tag_ in ("NN", "NNS"):
+            nouns.append(tok)
+    return _named(nouns[-1]) if nouns else None
+
+
 def _asks_who_someone_is(doc: Doc, wh_index: int) -> bool:
     """"Who is John Kirby?": the answer is what he is, his post. Not when the clause goes on
     ("Whom was Kerry due to see ...?", which the parser may hang on "was" as well)."""
@@ -315,7 +329,7 @@ def analyze(text: str, doc: Doc) -> Question:
             focus, slot_token = _singular(counted.text.lower()), counted
             mods = _modifiers(counted, wh_index + 1)
     elif (wh in ("which", "what") or wh_index < 0) and len(doc):
-        token = _focus(doc, max(wh_index, 0))
+        token = _focus(doc, wh_index) if wh_index >= 0 else _keywords_focus(doc)
         if token is not None:
             focus, slot_token = _singular(token.text.lower()), _phrase_head(token)
             kind = FOCUS_KINDS.get(focus) or _kind_in_wordnet(focus)

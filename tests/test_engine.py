@@ -198,6 +198,11 @@ def test_a_who_question_about_a_role_the_corpus_never_names_is_not_answered(
     assert declined(a)
 
 
+def test_a_question_typed_as_keywords_is_answered(seeds_engine):
+    a = seeds_engine.answer("syria talks start date")
+    assert a.text in ("January 25", "Jan 25") and {"000", "001", "003"} <= set(a.sources)
+
+
 def test_a_role_the_corpus_says_in_other_words_is_answered_where_it_says_it(seeds_engine):
     engine = news(
         doc("091", "Agency", "The agency's chief, Jo Roe, opened the new office on Monday. "

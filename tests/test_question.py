@@ -53,6 +53,11 @@ def test_wh_word_and_expected_kind(ask, text, wh, kind):
     ("Which linebacker recovered the fumble?", "linebacker", "person"),
     ("What venue hosted the final?", "venue", "place"),
     ("What machine did he build?", "machine", "thing"),
+    # Typed as keywords, without a wh-word: the phrase's head noun.
+    ("syria talks start date", "date", "date"),
+    ("date of the syria talks", "date", "date"),
+    ("Kerry Lavrov meeting city", "city", "place"),
+    ("Name the UN envoy for Syria", "envoy", "person"),
 ])
 def test_focus_noun_sets_the_kind(ask, text, focus, kind):
     q = ask(text)
