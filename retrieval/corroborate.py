@@ -5,6 +5,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from retrieval.features import is_relative_date
 from retrieval.normalize import same_answer
 from retrieval.reader import Scored
 
@@ -84,6 +85,9 @@ def rivals(groups: list[Cluster], kind: str, sources_of: dict[int, str]) -> list
             and groups[0].score - group.score <= CONFLICT_MARGIN
             and group.best.label == best.label
             and not same_answer(group.best.text, best.text)
+            # each counted from its own article's day: "this month" and "in the next few
+            # days" may be one date, so they are no disagreement
+            and not (is_relative_date(best.text) or is_relative_date(group.best.text))
         ):
             out.append(group)
     return out

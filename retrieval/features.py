@@ -391,7 +391,7 @@ def wrong_date_form(q: Question, text: str) -> bool:
     any question about a date, and only a date with a month or a number "On what date
     ...?" ("October 3", not "Wednesday" or "this weekend")."""
     if q.kind == "duration":  # nor is a calendar date ("January 20, 2016") or "last month"
-        return date_form(text) is not None or _is_calendar_date(text) or _is_relative_date(text)
+        return date_form(text) is not None or _is_calendar_date(text) or is_relative_date(text)
     if q.kind == "date" and q.focus == "date":
         return not any(w in _MONTHS or w[:1].isdigit() for w in answer_key(text))
     if q.kind != "date" or q.focus not in ("year", "month", "day"):
@@ -405,7 +405,9 @@ def wrong_date_form(q: Question, text: str) -> bool:
 _RELATIVE = frozenset("last next this earlier later yesterday today tomorrow".split())
 
 
-def _is_relative_date(text: str) -> bool:
+def is_relative_date(text: str) -> bool:
+    """A date counted from the day its text was written: "this month", "in the next few
+    days", "last Wednesday"."""
     words = answer_key(text)
     return bool(words) and words[0] in _RELATIVE
 

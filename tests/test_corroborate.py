@@ -77,6 +77,14 @@ def test_a_date_disagreement_is_a_rival_too(cand):
     assert [g.best.text for g in rivals(groups, "date", SOURCES)] == ["March 4"]
 
 
+def test_a_date_counted_from_its_article_s_day_is_no_rival(cand):
+    # "this month" in one article and "in the next few days" in another may be one date
+    for best, other in (("this month", "in the next few days"), ("March 3", "next week"),
+                        ("this month", "January 25")):
+        groups = cluster([cand(best, 0, 5.0, "DATE"), cand(other, 3, 4.8, "DATE")])
+        assert rivals(groups, "date", SOURCES) == []
+
+
 def test_another_value_from_the_same_source_is_no_rival(cand):
     groups = cluster([cand("40", 0, 5.0), cand("35", 1, 4.5)])  # both sentences from "a"
     assert rivals(groups, "number", SOURCES) == []
