@@ -64,6 +64,18 @@ def _not_the_holder(q: Question, best: Scored, type_match: float) -> bool:
     return q.asks_a_places_office and q.office not in best.view.window
 
 
+def names_apart(q: Question, window_texts: list[str], window: frozenset[str]) -> float:
+    """The share of the question's names of several words that a sentence's window (its
+    texts and their terms) neither spells out nor abbreviates ("Islamic State", "IS"): a
+    window with "Marek Budzyński and Zbigniew Badowski" is about neither "Zbigniew Marek"."""
+    if not q.name_phrases:
+        return 0.0
+    text = " ".join(" ".join(window_texts).lower().split())
+    apart = [name for name in q.name_phrases
+             if name not in text and not acronym_terms(name.title()) & window]
+    return len(apart) / len(q.name_phrases)
+
+
 def clean_question(text: str) -> str:
     """The question without control or invisible characters, bounded in length, and in
     lowercase if it was typed in capitals: those say nothing of which words are names (the
@@ -227,13 +239,11 @@ class Engine:
 
     def role_unknown(self, q: Question) -> bool:
         """The corpus never uses the role a who-question asks about ("Who is the king of
-        Saudi Arabia?" of articles that never mention a king), so it never says who holds it."""
+        Saudi Arabia?" of articles that never mention a king), so it never says who holds it.
+        A word for it in another of its senses counts: "chief" for "head"."""
         terms = tokenize(q.role) if q.role else []
-        if not terms or any(t in self.idf for t in terms):
-            return False
-        lexicon = wordnet()  # a word for it in another sense counts: "chief" for "head"
-        return lexicon is None or not has_word_for(q.role, "NOUN", self.idf.__contains__,
-                                                   lexicon, every=True)
+        return bool(terms) and not any(t in self.idf for t in terms) and not self._has_word_for(
+            q.role, every=True)
 
     def count_unknown(self, q: Question) -> bool:
         """The corpus never names what a how-many question counts, nor says it otherwise
@@ -241,15 +251,18 @@ class Engine:
         gives is of something else. A word sharing the term's first five letters counts as
         naming it ("honored" for "honorees")."""
         terms = tokenize(q.focus) if q.counts and q.focus else []
-        if len(terms) != 1 or terms[0] in self.idf:
-            return False
-        lexicon = wordnet()
-        if lexicon is not None and any(
-                has_word_for(lemma, "NOUN", self.idf.__contains__, lexicon)
-                for lemma in [q.focus, *lexicon.bases.get(q.focus, ())]):  # "children": "child"
+        if len(terms) != 1 or terms[0] in self.idf or self._has_word_for(q.focus):
             return False
         stem = terms[0][:5]
         return len(stem) < 5 or not self.idf.has_prefix(stem)
+
+    def _has_word_for(self, noun: str, every: bool = False) -> bool:
+        """Whether the corpus says a noun in other words or forms (`paraphrase.has_word_for`),
+        its irregular plural read back to its lemma ("children": "kids")."""
+        lexicon = wordnet()
+        return lexicon is not None and any(
+            has_word_for(lemma, "NOUN", self.idf.__contains__, lexicon, every)
+            for lemma in [noun, *lexicon.bases.get(noun, ())])
 
     def term_weights(self, q: Question) -> dict[str, float]:
         """idf of each question term; a term the corpus lacks weighs the most."""
@@ -305,7 +318,8 @@ class Engine:
         kind = self.unnamed_kind(q_doc)
         about = {t: w for t, w in weights.items() if t not in kind}
         unseen = self.unseen_share(list(about))
-        windows = [self.window_terms(i) for i, _ in top]
+        texts = [self.window_texts(i) for i, _ in top]
+        windows = [frozenset().union(*map(_text_terms, t)) for t in texts]
         views = [
             (i, sentence_view(
                 d, ts, window, weights, missing=self.missing(window, about), unseen=unseen,
@@ -313,10 +327,10 @@ class Engine:
                 next_cover=self.neighbour_cover(i, 1, weights),
                 next_opening=self.next_opening(i), question=q.terms, implied=more,
                 best_cover=max(covers), bm25_rel=s / best, rank=r,
-                names_apart=self.names_apart(q, i, window),
+                names_apart=names_apart(q, text, window),
             ))
-            for r, ((i, s), d, ts, window, more) in enumerate(
-                zip(top, docs, terms, windows, implied))
+            for r, ((i, s), d, ts, window, text, more) in enumerate(
+                zip(top, docs, terms, windows, texts, implied))
         ]
         return q, views
 
@@ -358,18 +372,6 @@ class Engine:
     def window_terms(self, i: int) -> frozenset[str]:
         """Terms of a sentence's window."""
         return frozenset().union(*map(_text_terms, self.window_texts(i)))
-
-    def names_apart(self, q: Question, i: int, window: frozenset[str]) -> float:
-        """The share of the question's names of several words that sentence i's window
-        neither spells out nor abbreviates ("Islamic State", "IS"): a window with "Marek
-        Budzyński and Zbigniew Badowski" is about neither "Zbigniew Marek"."""
-        if not q.name_phrases:
-            return 0.0
-        text = " ".join(" ".join(self.window_texts(i)).lower().split())
-        apart = [
-            name for name in q.name_phrases
-            if name not in text and not acronym_terms(name.title()) & window]
-        return len(apart) / len(q.name_phrases)
 
     def window_cover(self, i: int, weights: dict[str, float]) -> float:
         """How much of the question a sentence's window matches."""
