@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 from retrieval.candidates import NUMERIC_LABELS
 from retrieval.parsed import demonym_terms
 from retrieval.roles import asked
-from retrieval.tokenize import tokenize
+from retrieval.tokenize import STOPWORDS, tokenize
 from retrieval.wordnet import wordnet
 
 # Answer kinds the reader knows; each maps to the spaCy entity labels that fit it.
@@ -118,10 +118,11 @@ class Question:
     @cached_property
     def named_senses(self) -> frozenset[int]:
         """Every WordNet noun sense of the question's capitalised words: "Russia" stands for
-        the Russian Federation too."""
+        the Russian Federation too. Not its opening "Who", which is also the WHO."""
         lexicon = wordnet()
         return frozenset(
-            s for w in _CAPITALISED.findall(self.text) for s in lexicon.senses(w, every=True)
+            s for w in _CAPITALISED.findall(self.text) if w.lower() not in STOPWORDS
+            for s in lexicon.senses(w, every=True)
         ) if lexicon is not None else frozenset()
 
     @cached_property

@@ -279,6 +279,13 @@ def test_a_candidate_repeating_the_question_is_not_the_answer(nlp, model):
     assert not [c for c in cands if c.text in ("Acme", "The Acme company", "Acme company")]
 
 
+def test_the_opening_who_names_no_place_the_answer_could_be_another_name_of(nlp, model):
+    # "Who" is also a WordNet name of the WHO; only the question's names count
+    q, views = setup(nlp, "Who declared the pandemic?",
+                     ["The WHO declared the pandemic in March 2020."])
+    assert "WHO" in {c.text for c in read(q, views, model)}
+
+
 def test_a_span_opening_a_quotation_is_read_without_its_quote_mark(nlp, model):
     q, views = setup(nlp, "What did the minister call the main topic of the talks?",
                      ['The minister said the main topic of the talks was "coordination," '
