@@ -58,10 +58,34 @@ class EngineConfig:
 
 def _not_the_holder(q: Question, best: Scored, type_match: float) -> bool:
     """"Moscow" is no president of France, however well it scores; nor is anyone named
-    where the text does not name the office: "Assad" for "Saudi Arabia's foreign minister"."""
+    where the text does not name the office ("Assad" for "Saudi Arabia's foreign minister"),
+    or names it in a sentence about another place: "Russian Foreign Minister Sergei
+    Lavrov" for "Qatar's foreign minister", beside a sentence naming Qatar."""
     if q.asks_office_holder and (not type_match or best.label == "GPE"):
         return True
-    return q.asks_a_places_office and q.office not in best.view.window
+    if not q.asks_a_places_office:
+        return False
+    if q.office not in best.view.window:
+        return True
+    places = _office_places(best.view, q.office)
+    return bool(places) and not any(p & q.role_places for p in places)
+
+
+def _office_places(view: SentenceView, office: str) -> list[frozenset[str]]:
+    """Terms of the places each mention of an office in the sentence is qualified by:
+    "Russian" of "Russian Foreign Minister", "France" of "the president of France"; a mention
+    qualified by none ("President Obama") is left out."""
+    out = []
+    for tok in view.doc:
+        if office not in view.terms[tok.i]:
+            continue
+        phrase = list(view.doc[tok.left_edge.i : tok.i]) + [
+            w for prep in tok.children if prep.lower_ == "of" for w in prep.subtree]
+        terms = frozenset().union(*(
+            view.terms[w.i] for w in phrase if w.ent_type_ in ("GPE", "NORP")))
+        if terms:
+            out.append(terms)
+    return out
 
 
 def names_apart(q: Question, window_texts: list[str], window: frozenset[str]) -> float:

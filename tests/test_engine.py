@@ -254,6 +254,18 @@ def test_an_office_of_a_country_is_answered_only_where_the_text_names_the_office
     assert declined(a)
 
 
+def test_an_office_of_one_country_is_no_answer_for_another_country_named_beside_it():
+    engine = news(
+        doc("085", "Talks", "Russian Foreign Minister Sergei Lavrov met Kerry in Zurich. "
+            "Lavrov said the talks should include Turkey and possibly Qatar."),
+        doc("086", "Summit", "President Obama met Kerry in Washington."),
+    )
+    assert engine.answer("Who is the Russian foreign minister?").text == "Sergei Lavrov"
+    assert declined(engine.answer("Who is Qatar's foreign minister?"))
+    # An office the text names without a place is not taken for another place's.
+    assert engine.answer("Which US president met Kerry in Washington?").text == "Obama"
+
+
 def test_a_source_beyond_those_read_supports_a_person_by_another_spelling_or_surname():
     engine = news(
         doc("090", "Talks", "Russian Foreign Minister Sergei Lavrov met Kerry in Zurich."),
