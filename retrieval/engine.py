@@ -27,6 +27,7 @@ from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
 from retrieval.question import Question, analyze, answer_kind_terms
 from retrieval.reader import Scored, load_model, read, signals
+from retrieval.roles import filled
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.spelling import respell
 from retrieval.tokenize import acronym_terms, tokenize
@@ -227,7 +228,8 @@ class Engine:
         type_match = float(is_type_match(q, best.view, Candidate(best.start, best.end, best.label)))
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
         if confidence < self.config.threshold or _not_the_holder(q, best, type_match) or (
-                self._counts_elsewhere(q, best) or self._role_unsaid(q, best)):
+                self._counts_elsewhere(q, best) or self._role_unsaid(q, best)
+                or self._counts_another_act(q, best)):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -280,13 +282,32 @@ class Engine:
         stem = terms[0][:5]
         return len(stem) < 5 or not self.idf.has_prefix(stem)
 
-    def _has_word_for(self, noun: str, every: bool = False) -> bool:
-        """Whether the corpus says a noun in other words or forms (`paraphrase.has_word_for`),
-        its irregular plural read back to its lemma ("children": "kids")."""
+    def _counts_another_act(self, q: Question, best: Scored) -> bool:
+        """A how-many question counts people by what befell them, the corpus never tells of
+        that in any form or other words, and the count is of people another verb acts on:
+        "killed 25 people" for "How many people were wounded?". A verb that brings it about
+        tells of it ("killed" for "died"); a count no verb acts on ("in front of 5,000
+        people", for "How many watched?") may still be the one asked for."""
+        lexicon = wordnet()
+        if lexicon is None or not (q.counts and q.slot and q.focus) or lexicon.lexname(
+                q.focus) not in ("person", "group"):
+            return False
+        verb = q.slot[0]
+        if any(t in self.idf for t in tokenize(verb)) or any(
+                self._has_word_for(v, pos="VERB") for v in [verb, *lexicon.causes(verb)]):
+            return False
+        doc = best.view.doc
+        root = doc[best.start : best.end].root.i
+        return any(doc[head].pos_ == "VERB" and role in ("subj", "obj")
+                   for head, role in filled(doc, root))
+
+    def _has_word_for(self, word: str, every: bool = False, pos: str = "NOUN") -> bool:
+        """Whether the corpus says a word in other words or forms (`paraphrase.has_word_for`),
+        its irregular forms read back to their lemma ("children": "kids")."""
         lexicon = wordnet()
         return lexicon is not None and any(
-            has_word_for(lemma, "NOUN", self.idf.__contains__, lexicon, every)
-            for lemma in [noun, *lexicon.bases.get(noun, ())])
+            has_word_for(lemma, pos, self.idf.__contains__, lexicon, every)
+            for lemma in [word, *lexicon.bases.get(word, ())])
 
     def term_weights(self, q: Question) -> dict[str, float]:
         """idf of each question term; a term the corpus lacks weighs the most."""

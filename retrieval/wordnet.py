@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 _HYPERNYMS = (b"@", b"@i")  # "is a kind of" and "is an instance of"
 _HOLONYMS = (b"#p", b"#m")  # "is part of" and "is a member of": France is part of Europe
 _PERTAINS = b"\\"  # an adjective's noun: "French" -> France
+_CAUSES = b">"  # a verb's result: "kill" causes "die"
 SENSES = 2  # a word's most frequent senses; rarer ones make everything a kind of anything
 POS_FILES = {"NOUN": "noun", "PROPN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
 
@@ -72,6 +73,7 @@ class WordNet:
     """A WordNet database folder: every part of speech's index, and the noun synsets."""
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.index = {pos: _index(folder / f"index.{pos}") for pos in set(POS_FILES.values())
                       if (folder / f"index.{pos}").is_file()}
         # a common sense -> the lemmas it is a common sense of ("begin", "start", ...)
@@ -126,6 +128,24 @@ class WordNet:
         a common sense of the word ("chief" for "head")."""
         return {w.replace("_", " ") for s in self.meanings(lemma, upos, every)
                 for w in self.lemmas.get(s, ())}
+
+    @cached_property
+    def causers(self) -> dict[int, list[int]]:
+        """verb synset -> the verb synsets that cause it; read on first use, as few
+        questions need it."""
+        out: dict[int, list[int]] = {}
+        if (self.folder / "data.verb").is_file():
+            for offset, _, ptrs in _synsets(self.folder / "data.verb"):
+                for p, result in ptrs:
+                    if p == _CAUSES:
+                        out.setdefault(result, []).append(offset)
+        return out
+
+    def causes(self, verb: str) -> set[str]:
+        """The verbs whose common sense brings about a common sense of `verb`: "kill" for
+        "die" (to be killed is to have died)."""
+        return {w.replace("_", " ") for s in self.senses(verb, "verb")
+                for c in self.causers.get(s, ()) for w in self.lemmas.get(("verb", c), ())}
 
     def is_word(self, word: str) -> bool:
         """Whether a lowercase word is an English word in any of its forms: WordNet lists

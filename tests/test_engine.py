@@ -266,6 +266,19 @@ def test_an_office_of_one_country_is_no_answer_for_another_country_named_beside_
     assert engine.answer("Which US president met Kerry in Washington?").text == "Obama"
 
 
+def test_people_counted_by_what_befell_them_the_corpus_never_tells_of_are_not_counted():
+    engine = news(
+        doc("095", "Market strike", "An air strike on the market killed 15 people on Sunday. "
+            "Rescue workers searched the rubble for hours."),
+    )
+    assert engine.answer("How many people were killed in the market strike?").text == "15"
+    assert engine.answer("How many people died in the market strike?").text == "15"  # killed
+    assert declined(engine.answer("How many people were wounded in the market strike?"))
+    # A count no verb acts on may be of what the question asks, in other words.
+    engine = news(doc("096", "Rally", "The mayor spoke in front of 300 people on Sunday."))
+    assert engine.answer("How many people listened to the mayor?").text == "300"
+
+
 def test_a_source_beyond_those_read_supports_a_person_by_another_spelling_or_surname():
     engine = news(
         doc("090", "Talks", "Russian Foreign Minister Sergei Lavrov met Kerry in Zurich."),
