@@ -72,6 +72,38 @@ def _not_the_holder(q: Question, best: Scored, type_match: float) -> bool:
     return bool(places) and not any(p & q.role_places for p in places)
 
 
+# Words between a name and its other name: "X [also known as the Y]", "X, called Y".
+_ALIAS_LINKS = frozenset({"[", "(", ",", "also", "known", "as", "called", "the"})
+
+
+def _named_in_question(q: Question, best: Scored) -> bool:
+    """The person asked for is no other name of what the question names: "Who heads the
+    White Helmets?" is not "the Syria Civil Defence Force [also known as the White
+    Helmets]", nor "Who heads the Syrian Observatory?" its appositive "a British-based
+    organisation". Only names of several words count: a one-word one ("MVP") is as often
+    a title the answer holds, as in "Bart Starr (MVP of Super Bowl I)"; and a question
+    about a role ("Who is the UN envoy for Syria?") is answered by the role's appositive."""
+    if q.kind != "person" or not q.name_phrases or q.role:
+        return False
+    doc = best.view.doc
+    root = doc[best.start : best.end].root
+    linked = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        linked.append(root.head)
+    # The linked name with the words before it ("the Syrian Observatory"), not the phrases
+    # after it, which relate rather than rename ("champion of Super Bowl XLIX").
+    phrases = [" ".join(w.lower_ for w in doc[t.left_edge.i : t.i + 1])
+               for t in linked if t.pos_ == "PROPN"]
+    # "X [also known as Y]": the parser often loses the bracket's link.
+    after = [t.lower_ for t in doc[best.end : best.end + 8]]
+    link = 0
+    while link < len(after) and after[link] in _ALIAS_LINKS:
+        link += 1
+    if {"known", "called"} & set(after[:link]):
+        phrases.append(" ".join(after[link:]))
+    return any(name in phrase for name in q.name_phrases for phrase in phrases)
+
+
 def _office_places(view: SentenceView, office: str) -> list[frozenset[str]]:
     """Terms of the places each mention of an office in the sentence is qualified by:
     "Russian" of "Russian Foreign Minister", "France" of "the president of France"; a mention
@@ -229,7 +261,7 @@ class Engine:
         confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
         if confidence < self.config.threshold or _not_the_holder(q, best, type_match) or (
                 self._counts_elsewhere(q, best) or self._role_unsaid(q, best)
-                or self._counts_another_act(q, best)):
+                or self._counts_another_act(q, best) or _named_in_question(q, best)):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)

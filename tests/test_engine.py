@@ -279,6 +279,17 @@ def test_people_counted_by_what_befell_them_the_corpus_never_tells_of_are_not_co
     assert engine.answer("How many people listened to the mayor?").text == "300"
 
 
+def test_no_one_is_the_head_of_a_body_for_being_its_other_name():
+    engine = news(
+        doc("097", "Rescue", "The Syria Civil Defence Force [also known as the White Helmets] "
+            "said the strikes killed 25 people. The Syrian Observatory for Human Rights, a "
+            "British-based organisation, reported more strikes."),
+    )
+    assert declined(engine.answer("Who heads the White Helmets?"))
+    assert declined(engine.answer("Who heads the Syrian Observatory?"))
+    assert "Syria Civil Defence Force" in engine.answer("Who said the strikes killed 25 people?").text
+
+
 def test_a_source_beyond_those_read_supports_a_person_by_another_spelling_or_surname():
     engine = news(
         doc("090", "Talks", "Russian Foreign Minister Sergei Lavrov met Kerry in Zurich."),
