@@ -22,7 +22,7 @@ FLOORS = [
     (SHARED / "seeds_dev.jsonl", 0.80, 1.0, 0.95),
     (DATA / "seeds_extra.jsonl", 0.90, 1.0, 0.95),
     (DATA / "seeds_blind.jsonl", 0.70, 0.9, 0.95),
-    (DATA / "seeds_blind2.jsonl", 0.42, 0.6, 0.95),
+    (DATA / "seeds_blind2.jsonl", 0.42, 0.8, 0.95),
     # written last, by a session that had not seen the engine's answers: many phrase answers
     (DATA / "seeds_blind3.jsonl", 0.34, 0.6, 0.85),
     # written blind in the development set's style (short factoid answers): 27/40 as it came
@@ -31,6 +31,9 @@ FLOORS = [
     (DATA / "seeds_blind5.jsonl", 0.8, 0.9, 0.95),
     # the same style, by the seventh session's helper: 38/40 and 10/10 as it came
     (DATA / "seeds_blind6.jsonl", 0.87, 0.9, 0.95),
+    # by the eighth session's helper, told to ask what the other sets had not: reversed
+    # facts, "what kind", photo credits; 16/40 and 7/10 as it came
+    (DATA / "seeds_blind7.jsonl", 0.37, 0.9, 0.9),
     (DATA / "seeds_offtopic.jsonl", None, 0.95, None),  # general knowledge the seeds do not hold
 ]
 
