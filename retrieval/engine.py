@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from retrieval.bm25 import top_k
 from retrieval.corpus import load_corpus
+from retrieval.decline import count_unknown, declines, role_unknown
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
 from retrieval.candidates import Candidate
 from retrieval.features import (
@@ -22,12 +23,11 @@ from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
 from retrieval.nlp import ParseCache, start_worker
 from retrieval.normalize import answer_key
-from retrieval.paraphrase import has_word_for, question_senses, said_otherwise, with_paraphrases
+from retrieval.paraphrase import question_senses, said_otherwise, with_paraphrases
 from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
 from retrieval.question import Question, analyze, answer_kind_terms
 from retrieval.reader import Scored, load_model, read, signals
-from retrieval.roles import filled
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.spelling import respell
 from retrieval.tokenize import acronym_terms, tokenize
@@ -55,70 +55,6 @@ class EngineConfig:
     backend: str = "sparse"  # or "rank-bm25", the reference implementation
     context: int = 1  # neighbouring sentences indexed with each sentence
     parse_worker: bool = True  # parse about half the read sentences in a second process
-
-
-def _not_the_holder(q: Question, best: Scored, type_match: float) -> bool:
-    """"Moscow" is no president of France, however well it scores; nor is anyone named
-    where the text does not name the office ("Assad" for "Saudi Arabia's foreign minister"),
-    or names it in a sentence about another place: "Russian Foreign Minister Sergei
-    Lavrov" for "Qatar's foreign minister", beside a sentence naming Qatar."""
-    if q.asks_office_holder and (not type_match or best.label == "GPE"):
-        return True
-    if not q.asks_a_places_office:
-        return False
-    if q.office not in best.view.window:
-        return True
-    places = _office_places(best.view, q.office)
-    return bool(places) and not any(p & q.role_places for p in places)
-
-
-# Words between a name and its other name: "X [also known as the Y]", "X, called Y".
-_ALIAS_LINKS = frozenset({"[", "(", ",", "also", "known", "as", "called", "the"})
-
-
-def _named_in_question(q: Question, best: Scored) -> bool:
-    """The person asked for is no other name of what the question names: "Who heads the
-    White Helmets?" is not "the Syria Civil Defence Force [also known as the White
-    Helmets]", nor "Who heads the Syrian Observatory?" its appositive "a British-based
-    organisation". Only names of several words count: a one-word one ("MVP") is as often
-    a title the answer holds, as in "Bart Starr (MVP of Super Bowl I)"; and a question
-    about a role ("Who is the UN envoy for Syria?") is answered by the role's appositive."""
-    if q.kind != "person" or not q.name_phrases or q.role:
-        return False
-    doc = best.view.doc
-    root = doc[best.start : best.end].root
-    linked = [c for c in root.children if c.dep_ == "appos"]
-    if root.dep_ == "appos":
-        linked.append(root.head)
-    # The linked name with the words before it ("the Syrian Observatory"), not the phrases
-    # after it, which relate rather than rename ("champion of Super Bowl XLIX").
-    phrases = [" ".join(w.lower_ for w in doc[t.left_edge.i : t.i + 1])
-               for t in linked if t.pos_ == "PROPN"]
-    # "X [also known as Y]": the parser often loses the bracket's link.
-    after = [t.lower_ for t in doc[best.end : best.end + 8]]
-    link = 0
-    while link < len(after) and after[link] in _ALIAS_LINKS:
-        link += 1
-    if {"known", "called"} & set(after[:link]):
-        phrases.append(" ".join(after[link:]))
-    return any(name in phrase for name in q.name_phrases for phrase in phrases)
-
-
-def _office_places(view: SentenceView, office: str) -> list[frozenset[str]]:
-    """Terms of the places each mention of an office in the sentence is qualified by:
-    "Russian" of "Russian Foreign Minister", "France" of "the president of France"; a mention
-    qualified by none ("President Obama") is left out."""
-    out = []
-    for tok in view.doc:
-        if office not in view.terms[tok.i]:
-            continue
-        phrase = list(view.doc[tok.left_edge.i : tok.i]) + [
-            w for prep in tok.children if prep.lower_ == "of" for w in prep.subtree]
-        terms = frozenset().union(*(
-            view.terms[w.i] for w in phrase if w.ent_type_ in ("GPE", "NORP")))
-        if terms:
-            out.append(terms)
-    return out
 
 
 def names_apart(q: Question, window_texts: list[str], window: frozenset[str]) -> float:
@@ -244,7 +180,7 @@ class Engine:
         if self.off_topic(text, terms):  # nothing is worth parsing
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         q, views = self.reading(text, ranked)
-        if self.role_unknown(q) or self.count_unknown(q):
+        if role_unknown(q, self.idf) or count_unknown(q, self.idf):
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         weights = self.term_weights(q)
         cands = read(q, views, self.model)
@@ -257,11 +193,11 @@ class Engine:
             return self.window_cover(i, weights)
 
         margin = groups[0].score - groups[1].score if len(groups) > 1 else 5.0
-        type_match = float(is_type_match(q, best.view, Candidate(best.start, best.end, best.label)))
-        confidence = self.model.confidence(signals(q, best.view, type_match, groups[0].score, margin))
-        if confidence < self.config.threshold or _not_the_holder(q, best, type_match) or (
-                self._counts_elsewhere(q, best) or self._role_unsaid(q, best)
-                or self._counts_another_act(q, best) or _named_in_question(q, best)):
+        type_match = is_type_match(q, best.view, Candidate(best.start, best.end, best.label))
+        confidence = self.model.confidence(
+            signals(q, best.view, float(type_match), groups[0].score, margin))
+        title = _text_terms(self.documents[self.sentences[best.sentence].doc].title)
+        if confidence < self.config.threshold or declines(q, best, type_match, self.idf, title):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -279,67 +215,6 @@ class Engine:
             question, best.text, evidence[0].quote, sources, confidence,
             evidence=tuple(evidence), conflicts=conflicts, passages=hits,
         )
-
-    def _counts_elsewhere(self, q: Question, best: Scored) -> bool:
-        """A count in a sentence about no place the question names, in a document not titled
-        with it, is another place's count: "25 killed (in Aleppo)" for "How many were killed
-        in Eastern Ghouta?", told a sentence later."""
-        if q.kind != "number" or not q.places:
-            return False
-        title = _text_terms(self.documents[self.sentences[best.sentence].doc].title)
-        return not q.places & title.union(*best.view.terms)
-
-    def _role_unsaid(self, q: Question, best: Scored) -> bool:
-        """A role the corpus only has other words for ("chief" for "head") must be said in
-        the answer's sentence: "human" elsewhere makes no one "the first man on the Moon"."""
-        terms = set(tokenize(q.role)) if q.role else set()
-        return bool(terms - self.idf.keys()) and not terms <= set().union(*best.view.terms)
-
-    def role_unknown(self, q: Question) -> bool:
-        """The corpus never uses the role a who-question asks about ("Who is the king of
-        Saudi Arabia?" of articles that never mention a king), so it never says who holds it.
-        A word for it in another of its senses counts: "chief" for "head"."""
-        terms = tokenize(q.role) if q.role else []
-        return bool(terms) and not any(t in self.idf for t in terms) and not self._has_word_for(
-            q.role, every=True)
-
-    def count_unknown(self, q: Question) -> bool:
-        """The corpus never names what a how-many question counts, nor says it otherwise
-        ("How many refugees ...?" of articles that never mention refugees): any count it
-        gives is of something else. A word sharing the term's first five letters counts as
-        naming it ("honored" for "honorees")."""
-        terms = tokenize(q.focus) if q.counts and q.focus else []
-        if len(terms) != 1 or terms[0] in self.idf or self._has_word_for(q.focus):
-            return False
-        stem = terms[0][:5]
-        return len(stem) < 5 or not self.idf.has_prefix(stem)
-
-    def _counts_another_act(self, q: Question, best: Scored) -> bool:
-        """A how-many question counts people by what befell them, the corpus never tells of
-        that in any form or other words, and the count is of people another verb acts on:
-        "killed 25 people" for "How many people were wounded?". A verb that brings it about
-        tells of it ("killed" for "died"); a count no verb acts on ("in front of 5,000
-        people", for "How many watched?") may still be the one asked for."""
-        lexicon = wordnet()
-        if lexicon is None or not (q.counts and q.slot and q.focus) or lexicon.lexname(
-                q.focus) not in ("person", "group"):
-            return False
-        verb = q.slot[0]
-        if any(t in self.idf for t in tokenize(verb)) or any(
-                self._has_word_for(v, pos="VERB") for v in [verb, *lexicon.causes(verb)]):
-            return False
-        doc = best.view.doc
-        root = doc[best.start : best.end].root.i
-        return any(doc[head].pos_ == "VERB" and role in ("subj", "obj")
-                   for head, role in filled(doc, root))
-
-    def _has_word_for(self, word: str, every: bool = False, pos: str = "NOUN") -> bool:
-        """Whether the corpus says a word in other words or forms (`paraphrase.has_word_for`),
-        its irregular forms read back to their lemma ("children": "kids")."""
-        lexicon = wordnet()
-        return lexicon is not None and any(
-            has_word_for(lemma, pos, self.idf.__contains__, lexicon, every)
-            for lemma in [word, *lexicon.bases.get(word, ())])
 
     def term_weights(self, q: Question) -> dict[str, float]:
         """idf of each question term; a term the corpus lacks weighs the most."""
