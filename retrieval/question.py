@@ -43,6 +43,7 @@ KIND_CLASHES: dict[str, frozenset[str]] = {
     "place": NUMERIC_LABELS | {"PERSON", "DATE", "TIME"},
     "date": _NAMED | {"MONEY", "PERCENT"},
     "number": _NAMED,
+    "org": NUMERIC_LABELS | {"PERSON", "DATE", "TIME"},  # "Which organisation ...?" is no one
 }
 _TIME_UNITS = frozenset(
     "second minute hour day night week weekend month year decade century time season".split())

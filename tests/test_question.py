@@ -151,6 +151,7 @@ def test_generic_noun_is_not_a_focus_modifier(ask):
 def test_kinds_rule_out_entity_labels_that_cannot_answer(ask):
     assert {"PERSON", "DATE"} <= ask("Which country sent troops?").clashes
     assert {"GPE", "PERSON"} <= ask("When did the war start?").clashes
+    assert "PERSON" in ask("Which organisation gets the final say?").clashes  # not "Lavrov"
     assert "DATE" in ask("How many appearances has the team made?").clashes
     assert "DATE" not in ask("How many years did the war last?").clashes
     assert "DATE" not in ask("How old was he?").clashes  # "25 years old"
