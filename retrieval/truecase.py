@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from retrieval.tokenize import STOPWORDS
 
@@ -28,8 +28,10 @@ def truecase(question: str, sentences: Iterable[Doc]) -> str:
         return question
     forms: dict[str, Counter[str]] = {}
     for doc in sentences:
+        headline = _title_case(doc)
         for tok in doc:
-            if tok.ent_type_ and tok.text[:1].isupper():
+            if tok.text[:1].isupper() and (tok.ent_type_ or (
+                    not headline and _untagged_name(tok))):
                 forms.setdefault(tok.lower_, Counter())[tok.text] += 1
 
     def cased(m: re.Match[str]) -> str:
@@ -40,3 +42,26 @@ def truecase(question: str, sentences: Iterable[Doc]) -> str:
 
     out = _WORD.sub(cased, question)
     return out[:1].upper() + out[1:]
+
+
+def _title_case(doc: Doc) -> bool:
+    """A headline that capitalises most of its words ("Syria Peace Talks Expected to
+    Start"): its capitals say nothing of which words are names."""
+    words = [t.text for t in doc if t.is_alpha]
+    return sum(w[:1].isupper() for w in words) > len(words) / 2
+
+
+def _untagged_name(tok: Token) -> bool:
+    """A proper noun the tagger gave no entity, in a run of several: "White Helmets". Not a
+    title before a person's name ("Foreign Minister" of "Foreign Minister Sergei Lavrov")."""
+    doc = tok.doc
+
+    def capital_propn(i: int) -> bool:
+        return 0 <= i < len(doc) and doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper()
+
+    end = tok.i
+    while capital_propn(end + 1) and not doc[end + 1].ent_type_:
+        end += 1
+    in_run = end > tok.i or capital_propn(tok.i - 1)
+    before_person = end + 1 < len(doc) and doc[end + 1].ent_type_ == "PERSON"
+    return capital_propn(tok.i) and in_run and not before_person

@@ -31,6 +31,17 @@ def test_a_function_word_stays_one_even_when_a_name_spells_it():
         "Who said the outbreak in Guinea was over")
 
 
+def test_a_name_the_tagger_left_untyped_gets_its_capitals_but_not_a_headline_s_words():
+    docs = parsed(
+        "In a posting, the Syria Civil Defence Force [also known as the White Helmets], a "
+        "rescue service operating in rebel-held areas, said 25 people had died.",
+        "Syria Peace Talks Expected to Start in Few Days",
+        "Russian Foreign Minister Sergei Lavrov met Kerry.")
+    assert truecase("who heads the white helmets", docs) == "Who heads the White Helmets"
+    assert truecase("when do the talks start", docs) == "When do the talks start"
+    assert truecase("who is the foreign minister", docs) == "Who is the foreign minister"
+
+
 def test_a_title_capitalised_before_a_name_stays_a_common_word():
     docs = parsed("French President Francois Hollande met Vladimir Putin in Paris.",
                   "President Hollande said France would not back down.")
