@@ -96,9 +96,10 @@ def _after_owner(tk: Tokens, start: int, end: int) -> int:
 
 
 def _acronym(tk: Tokens, i: int) -> bool:
-    """An untyped proper noun in capitals: "AFP", "NATO"."""
+    """An untyped noun in capitals: "AFP", "NATO", and "IS", which the tagger reads as a
+    common noun."""
     word = tk.text[i]
-    return (tk.pos[i] == "PROPN" and not tk.ent_type[i] and len(word) >= 2
+    return (tk.pos[i] in ("PROPN", "NOUN") and not tk.ent_type[i] and len(word) >= 2
             and word.isalpha() and word.isupper())
 
 

@@ -103,6 +103,8 @@ def test_an_untyped_proper_noun_in_capitals_is_a_name(spans):
     assert found["meeting"] == "NP"
     # A name in capitals is no stopword, even when it spells one ("IS", "US").
     assert "IS" in spans("The war drove recruits to IS, which profited from the chaos.")
+    found = spans('Russia says it is targeting IS and other "terrorist" groups.')
+    assert found["IS"] == "NAME"  # the tagger reads it as a plural common noun
 
 
 def test_a_number_spacy_did_not_tag_is_num(spans):
