@@ -298,6 +298,11 @@ def features(q: Question, view: SentenceView, cand: Candidate) -> dict[str, floa
         tk.dep[i] == "conj" and tk.head[i] == root
         for i in range(e, min(e + _LIST_REACH, len(tk.text))))
     f["in_list"] = float(in_list)
+    if q.besides:  # "Besides Russia, which country ...?": "Iran" of "Russia and Iran"
+        group = [root_token.head] if root_token.dep_ == "conj" else []
+        group += [c for c in root_token.children if c.dep_ == "conj"]
+        f["listed_with_besides"] = float(any(
+            set().union(*view.terms[t.left_edge.i : t.i + 1]) & q.besides for t in group))
     f[f"plural={q.plural}|in_list"] = float(in_list)
     if q.focus:
         fstem = tokenize(q.focus)

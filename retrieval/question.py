@@ -115,6 +115,9 @@ class Question:
     # Its names of several words, lowercase ("upati garden"): a text about the "Upati
     # Institute" has both words but not the name.
     name_phrases: tuple[str, ...] = ()
+    # Terms of what the question sets its answer beside: "Russia" of "Besides Russia, which
+    # country ...?", "Dan Fouts" of "Along with Dan Fouts, who ...?".
+    besides: frozenset[str] = frozenset()
 
     @cached_property
     def named_senses(self) -> frozenset[int]:
@@ -350,8 +353,22 @@ def analyze(text: str, doc: Doc) -> Question:
         text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
         asked(doc, slot_token) if slot_token is not None else None, owners, role,
         _place_words(held) if held is not None else frozenset(),
-        _settings(doc), _name_phrases(doc),
+        _settings(doc), _name_phrases(doc), _besides(doc),
     )
+
+
+_BESIDES = frozenset({"besides", "alongside", "beside"})
+_BESIDES_PAIRS = frozenset({("apart", "from"), ("along", "with"), ("other", "than"),
+                            ("aside", "from"), ("addition", "to"), ("together", "with")})
+
+
+def _besides(doc: Doc) -> frozenset[str]:
+    """Terms of the object of "besides", "apart from", "along with", ... in the question."""
+    preps = [t for t in doc if t.lower_ in _BESIDES or (
+        t.i > 0 and (doc[t.i - 1].lower_, t.lower_) in _BESIDES_PAIRS)]
+    return frozenset(
+        term for prep in preps for obj in prep.children if obj.dep_ == "pobj"
+        for term in tokenize(doc[obj.left_edge.i : obj.i + 1].text))  # not a clause after it
 
 
 def _name_phrases(doc: Doc) -> tuple[str, ...]:

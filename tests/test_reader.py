@@ -134,6 +134,14 @@ def test_role_match_feature(nlp):
     assert (lavrov["role_match"], lavrov["role_attached"]) == (0.0, 0.0)
 
 
+def test_a_name_listed_with_what_the_question_sets_it_beside(nlp):
+    q, [(_, view)] = setup(nlp, "Besides Russia, which country backs Assad?",
+                           ["Russia and Iran back Assad, while Saudi Arabia backs the rebels."])
+    assert q.besides == {"russia"}
+    assert features(q, view, span(view, "Iran"))["listed_with_besides"] == 1.0
+    assert features(q, view, span(view, "Saudi Arabia"))["listed_with_besides"] == 0.0
+
+
 def test_a_span_a_quotation_holds_whole_is_quoted(nlp):
     q, [(_, view)] = setup(nlp, "How did the minister describe the plan?", [
         'The minister called the plan "a clear step," and the rebels called it "a farce".'])
