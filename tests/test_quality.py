@@ -26,9 +26,9 @@ FLOORS = [
     # written last, by a session that had not seen the engine's answers: many phrase answers
     (DATA / "seeds_blind3.jsonl", 0.34, 0.6, 0.85),
     # written blind in the development set's style (short factoid answers): 27/40 as it came
-    (DATA / "seeds_blind4.jsonl", 0.85, 0.9, 0.95),
+    (DATA / "seeds_blind4.jsonl", 0.9, 0.9, 0.95),
     # the same style, written by a later session: 33/40 and 10/10 as it came
-    (DATA / "seeds_blind5.jsonl", 0.8, 0.9, 0.95),
+    (DATA / "seeds_blind5.jsonl", 0.85, 0.9, 0.95),
     # the same style, by the seventh session's helper: 38/40 and 10/10 as it came
     (DATA / "seeds_blind6.jsonl", 0.87, 0.9, 0.95),
     # by the eighth session's helper, told to ask what the other sets had not: reversed
