@@ -132,13 +132,17 @@ class WordNet:
     @cached_property
     def causers(self) -> dict[int, list[int]]:
         """verb synset -> the verb synsets that cause it; read on first use, as few
-        questions need it."""
+        questions need it. An unreadable file leaves no causes, as a missing WordNet does."""
         out: dict[int, list[int]] = {}
-        if (self.folder / "data.verb").is_file():
+        try:
             for offset, _, ptrs in _synsets(self.folder / "data.verb"):
                 for p, result in ptrs:
                     if p == _CAUSES:
                         out.setdefault(result, []).append(offset)
+        except (OSError, UnicodeDecodeError, ValueError, IndexError) as err:
+            log.warning("WordNet's verbs in %s could not be read (%s): answering without "
+                        "their causes", self.folder, err)
+            return {}
         return out
 
     def causes(self, verb: str) -> set[str]:

@@ -111,6 +111,19 @@ def test_the_installed_wordnet_knows_which_places_are_in_which():
     assert not lexicon.is_in("French", "German")
 
 
+def test_a_verb_is_told_by_the_verbs_that_cause_it(tmp_path, caplog):
+    lexicon = database(
+        tmp_path,
+        index_verb=["die v 1 0 1 0 02000100", "kill v 1 1 > 1 0 02000200"],
+        data_verb=["02000100 30 v 01 die 0 000 | pass from life",
+                   "02000200 30 v 01 kill 0 001 > 02000100 v 0000 | cause to die"],
+    )
+    assert lexicon.causes("die") == {"kill"}
+    assert lexicon.causes("kill") == set()
+    (tmp_path / "data.verb").unlink()  # read on first use: gone, it leaves no causes
+    assert database(tmp_path).causes("die") == set() and "could not be read" in caplog.text
+
+
 def test_unreadable_wordnet_files_are_a_warning_not_a_crash(tmp_path, monkeypatch, caplog):
     (tmp_path / "data.noun").write_bytes(b"00000100 not a synset line\r\n")
     (tmp_path / "index.noun").write_bytes(b"city n 1\r\n")  # a cut line
