@@ -19,8 +19,10 @@ from retrieval.wordnet import WordNet, wordnet
 # How far after a span its list may go on: a conjunct further away is mostly the parser
 # joining clauses of a long sentence (reading every conjunct cost 0.001 held-out EM).
 _LIST_REACH = 12
-_OPENING = frozenset({"\"", "“", "«", "``"})  # quotation marks as the tokenizer leaves them
-_CLOSING = frozenset({"\"", "”", "»", "''"})
+# Quotation marks, opening and closing; the tokenizer also writes straight ones as `` and ''.
+QUOTE_PAIRS = ('""', "“”", "«»")
+_OPENING = frozenset(q[0] for q in QUOTE_PAIRS) | {"``"}
+_CLOSING = frozenset(q[1] for q in QUOTE_PAIRS) | {"''"}
 # The next sentence opens by referring back ("The city has ...", "He said ..."): the
 # thing it talks about may be named in this sentence.
 _DETERMINERS = frozenset("the this that these those".split())

@@ -11,7 +11,7 @@ from operator import mul
 from pathlib import Path
 
 from retrieval.candidates import Candidate, extract
-from retrieval.features import SentenceView, features, mismatch, wrong_date_form
+from retrieval.features import QUOTE_PAIRS, SentenceView, features, mismatch, wrong_date_form
 from retrieval.question import Question
 from retrieval.tokenize import acronym_terms
 from retrieval.wordnet import WordNet, wordnet
@@ -247,7 +247,7 @@ def _in_asked_place(q: Question, view: SentenceView, j: int, lexicon: WordNet | 
 def _unpaired_quotes(text: str) -> str:
     """A span without a quotation mark at its edge whose partner lies outside it:
     "coordination" of 'was "coordination," mostly', but '"invisible" kinds' whole."""
-    for opening, closing in ('""', "“”", "«»"):
+    for opening, closing in QUOTE_PAIRS:
         inside = text[1:-1]
         if text[:1] == opening and closing not in inside and text[-1:] != closing:
             text = text[1:]
