@@ -5,7 +5,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from retrieval.features import is_relative_date
+from retrieval.dates import is_relative_date
 from retrieval.normalize import same_answer
 from retrieval.reader import Scored
 

@@ -11,7 +11,8 @@ from operator import mul
 from pathlib import Path
 
 from retrieval.candidates import Candidate, extract
-from retrieval.features import QUOTE_PAIRS, SentenceView, features, mismatch, wrong_date_form
+from retrieval.dates import wrong_date_form
+from retrieval.features import QUOTE_PAIRS, SentenceView, features, mismatch
 from retrieval.question import Question
 from retrieval.tokenize import acronym_terms
 from retrieval.wordnet import WordNet, wordnet
