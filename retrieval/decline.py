@@ -11,7 +11,7 @@ from typing import Protocol
 from retrieval.features import SentenceView
 from retrieval.paraphrase import has_word_for
 from retrieval.question import Question
-from retrieval.reader import Scored
+from retrieval.reader import Scored, in_asked_place
 from retrieval.roles import filled
 from retrieval.tokenize import tokenize
 from retrieval.wordnet import wordnet
@@ -75,24 +75,20 @@ def _not_the_holder(q: Question, best: Scored, type_match: bool) -> bool:
     if q.office not in best.view.window:
         return True
     places = _office_places(best.view, q.office)
-    return bool(places) and not any(p & q.role_places for p in places)
+    lexicon = wordnet()
+    return bool(places) and not any(in_asked_place(q, best.view, j, lexicon) for j in places)
 
 
-def _office_places(view: SentenceView, office: str) -> list[frozenset[str]]:
-    """Terms of the places each mention of an office in the sentence is qualified by:
-    "Russian" of "Russian Foreign Minister", "France" of "the president of France"; a mention
-    qualified by none ("President Obama") is left out."""
-    out = []
-    for tok in view.doc:
-        if office not in view.terms[tok.i]:
-            continue
-        phrase = list(view.doc[tok.left_edge.i : tok.i]) + [
-            w for prep in tok.children if prep.lower_ == "of" for w in prep.subtree]
-        terms = frozenset().union(*(
-            view.terms[w.i] for w in phrase if w.ent_type_ in ("GPE", "NORP")))
-        if terms:
-            out.append(terms)
-    return out
+def _office_places(view: SentenceView, office: str) -> list[int]:
+    """The place words that qualify the mentions of an office in the sentence: "Russian" of
+    "Russian Foreign Minister", "France" of "the president of France"; a mention qualified
+    by none ("President Obama") adds none."""
+    return [
+        w.i for tok in view.doc if office in view.terms[tok.i]
+        for w in [*view.doc[tok.left_edge.i : tok.i],
+                  *(w for prep in tok.children if prep.lower_ == "of" for w in prep.subtree)]
+        if w.ent_type_ in ("GPE", "NORP")
+    ]
 
 
 def _counts_elsewhere(q: Question, best: Scored, title: frozenset[str]) -> bool:

@@ -228,7 +228,7 @@ def _role_places(q: Question, view: SentenceView, person: int | None) -> str | N
     places = [j for j in title if tk.ent_type[j] in ("GPE", "NORP")]
     if not places:
         return "none"
-    return "asked" if any(_in_asked_place(q, view, j, lexicon) for j in places) else "elsewhere"
+    return "asked" if any(in_asked_place(q, view, j, lexicon) for j in places) else "elsewhere"
 
 
 def _names_role(q: Question, view: SentenceView, j: int, lexicon: WordNet | None) -> bool:
@@ -239,7 +239,7 @@ def _names_role(q: Question, view: SentenceView, j: int, lexicon: WordNet | None
         and lexicon.is_a(tk.lemma[j], q.role or q.focus or ""))
 
 
-def _in_asked_place(q: Question, view: SentenceView, j: int, lexicon: WordNet | None) -> bool:
+def in_asked_place(q: Question, view: SentenceView, j: int, lexicon: WordNet | None) -> bool:
     """Place word j is a place the question names, or in one ("French" for "European")."""
     return bool(view.terms[j] & q.role_places) or lexicon is not None and any(
         lexicon.is_in(view.tokens.text[j], region) for region in q.role_place_words)

@@ -265,6 +265,11 @@ def test_an_office_of_one_country_is_no_answer_for_another_country_named_beside_
     assert declined(engine.answer("Who is Qatar's foreign minister?"))
     # An office the text names without a place is not taken for another place's.
     assert engine.answer("Which US president met Kerry in Washington?").text == "Obama"
+    # A place inside the one asked about is no other place: France is in Europe.
+    engine = news(doc("087", "Talks", "French Foreign Minister Jean-Marc Ayrault met Kerry "
+                      "in Paris. European leaders met in Brussels."))
+    a = engine.answer("Who is the European foreign minister who met Kerry?")
+    assert a.text == "Jean-Marc Ayrault"
 
 
 def test_people_counted_by_what_befell_them_the_corpus_never_tells_of_are_not_counted():
