@@ -2,10 +2,13 @@
 date, or a date counted from the day its text was written ("this month")."""
 from __future__ import annotations
 
+import re
+
 from retrieval.normalize import MONTHS, answer_key
 from retrieval.question import Question
 
 _MONTHS = frozenset(MONTHS) | frozenset(MONTHS.values()) | {"may"}
+_YEAR = re.compile(r"(?<![\d,.])\d{4}(?![\d,.]\d)")
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
@@ -14,13 +17,16 @@ def wrong_date_form(q: Question, text: str) -> bool:
     of the week ...?", "2011" for "Which month ...?", or any point in time for "How long
     ...?" ("Tuesday" is no "several days"). A full date ("January 20, 2016") may answer
     any question about a date, and only a date with a month or a number "On what date
-    ...?" ("October 3", not "Wednesday" or "this weekend")."""
+    ...?" ("October 3", not "Wednesday" or "this weekend"); only a date with a year "In
+    which year ...?" ("September 30" names none)."""
     if q.kind == "duration":  # nor is a calendar date ("January 20, 2016") or "last month"
         return date_form(text) is not None or _is_calendar_date(text) or is_relative_date(text)
     if q.kind == "date" and q.focus == "date":
         return not any(w in _MONTHS or w[:1].isdigit() for w in answer_key(text))
     if q.kind != "date" or q.focus not in ("year", "month", "day"):
         return False
+    if q.focus == "year" and not (_YEAR.search(text) or "year" in answer_key(text)):
+        return True  # "September 30", "1,000" name no year; "2011", "the 1990s", "last year" do
     form = date_form(text)
     return form is not None and form != q.focus
 

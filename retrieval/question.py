@@ -160,6 +160,11 @@ class Question:
         return self.wh == "how" and _HOW_MANY.search(self.text) is not None
 
     @property
+    def measures(self) -> bool:
+        """"How much ...?": the answer is an amount."""
+        return self.wh == "how" and _HOW_MUCH.search(self.text) is not None
+
+    @property
     def asks_kind(self) -> bool:
         """"What kind of rally ...?": the answer is what sort of thing the focus is."""
         return self.focus is not None and _KIND_OF.search(self.text) is not None
@@ -249,6 +254,7 @@ def _counted(doc: Doc, wh_index: int) -> Token | None:
 
 
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+_HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 _KIND_OF = re.compile(r"\b(kind|type|sort|form|style)s? of\b", re.IGNORECASE)
 _GENERIC = frozenset("name type kind sort form title term".split())
 

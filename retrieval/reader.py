@@ -110,6 +110,7 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         or _abbreviates_question(q, view, cand)
         or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
         or (q.counts and not _is_count(view, cand))
+        or (q.measures and not _is_count(view, cand, _AMOUNT_WORDS))
         or _an_unasked_part(q, view, cand)
         or _a_place_named_in_question(q, view, cand)
     )
@@ -151,12 +152,18 @@ _COUNT_WORDS = frozenset(
     "thrice half single multiple couple both none".split())
 
 
-def _is_count(view: SentenceView, cand: Candidate) -> bool:
+# Words that say an amount without a number: "only a little", "minimal", "twice as much".
+_AMOUNT_WORDS = (_COUNT_WORDS - {"both"}) | frozenset("little much minimal lot".split())
+
+
+def _is_count(view: SentenceView, cand: Candidate, words: frozenset[str] = _COUNT_WORDS) -> bool:
     """"How many ...?" is answered by a number or a word of number, never by a bare noun
-    phrase ("Syrian opposition groups")."""
+    phrase ("Syrian opposition groups"); "How much ...?" by one ("3:08" of time left) or a
+    word of amount, never by what it measures ("financial aid and weapons" for "How much
+    financial aid ...?")."""
     tk = view.tokens
     return any(tk.like_num[cand.start : cand.end]) or any(
-        w in _COUNT_WORDS for w in tk.lower[cand.start : cand.end])
+        w in words or any(ch.isdigit() for ch in w) for w in tk.lower[cand.start : cand.end])
 
 
 def _named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:

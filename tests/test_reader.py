@@ -190,7 +190,8 @@ def test_featurize_leaves_out_entities_of_a_kind_the_question_cannot_want(nlp):
     ("On which day of the week did they meet?", {"Wednesday", "January 20, 2016"},
      {"January", "2016"}),
     ("In which month did they meet?", {"January", "January 20, 2016"}, {"Wednesday", "2016"}),
-    ("In which year did they meet?", {"2016", "January 20, 2016"}, {"Wednesday", "January"}),
+    ("In which year did they meet?", {"2016", "January 20, 2016", "the 1990s"},
+     {"Wednesday", "January", "September 30", "1,000"}),
     ("How long did they meet?", {"three days"}, {"Wednesday", "January", "2016",
                                                   "January 20, 2016", "last month"}),
     ("On what date did they meet?", {"January 20, 2016", "January", "2016"},
@@ -199,7 +200,8 @@ def test_featurize_leaves_out_entities_of_a_kind_the_question_cannot_want(nlp):
 def test_featurize_leaves_out_dates_naming_another_unit(nlp, question, kept, dropped):
     sentences = ["They met on Wednesday.", "They met in January.", "They met on January 20, 2016.",
                  "They met again in 2016.", "They met for three days.", "They meet this weekend.",
-                 "They met last month."]
+                 "They met last month.", "They met on September 30.", "They met in the 1990s.",
+                 "They met 1,000 times."]
     q, views = setup(nlp, question, sentences)
     texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
     assert kept <= texts and not dropped & texts
@@ -407,6 +409,16 @@ def test_how_many_is_answered_by_a_count_not_a_bare_noun_phrase(nlp):
     texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
     assert {"Several groups", "Twelve"} <= texts
     assert not texts & {"Syrian opposition groups", "Riyadh", "Thursday"}
+
+
+def test_how_much_is_answered_by_an_amount_not_by_what_it_measures(nlp):
+    q, views = setup(nlp, "How much aid has Iran given to Assad?", [
+        "Iran provides Assad with help, including financial aid and weapons.",
+        "Iran gave Assad $40 million in aid.", "Iran gave Assad only a little aid.",
+        "Iran gave Assad aid, with 3:08 left in the year."])
+    texts = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    assert {"$40 million", "little", "3:08"} <= texts
+    assert not texts & {"financial aid and weapons", "weapons", "help", "Iran"}
 
 
 def test_a_part_of_a_count_answers_only_a_question_about_that_part(nlp):
