@@ -10,6 +10,7 @@ from typing import Protocol
 
 from retrieval.features import SentenceView
 from retrieval.paraphrase import has_word_for
+from retrieval.parsed import demonym_terms
 from retrieval.question import Question
 from retrieval.reader import Scored, in_asked_place
 from retrieval.roles import filled
@@ -59,7 +60,7 @@ def declines(q: Question, best: Scored, type_match: bool, vocab: Vocabulary,
     return (
         _not_the_holder(q, best, type_match) or _counts_elsewhere(q, best, title)
         or _role_unsaid(q, best, vocab) or _counts_another_act(q, best, vocab)
-        or _another_name_of_named(q, best)
+        or _another_name_of_named(q, best) or _place_unsaid(q, best)
     )
 
 
@@ -77,6 +78,21 @@ def _not_the_holder(q: Question, best: Scored, type_match: bool) -> bool:
     places = _office_places(best.view, q.office)
     lexicon = wordnet()
     return bool(places) and not any(in_asked_place(q, best.view, j, lexicon) for j in places)
+
+
+def _place_unsaid(q: Question, best: Scored) -> bool:
+    """A person asked for by their people ("Which Iranian official ...?") is named where
+    the text, or the sentences around it, says that people's place or one in it: "Assad"
+    in a sentence and neighbours that never mention Iran is no Iranian official. A place
+    named as such is left alone: "Denver" of "Which Denver player ...?" is as often its team."""
+    peoples = [w for w in q.role_place_words if demonym_terms(w)]
+    if q.kind != "person" or not peoples or any(
+            t in best.view.window for w in peoples for t in [*tokenize(w), *demonym_terms(w)]):
+        return False
+    lexicon = wordnet()
+    view = best.view
+    return not any(view.tokens.ent_type[j] in ("GPE", "NORP") and in_asked_place(q, view, j, lexicon)
+                   for j in range(len(view.tokens.text)))
 
 
 def _office_places(view: SentenceView, office: str) -> list[int]:

@@ -272,6 +272,17 @@ def test_an_office_of_one_country_is_no_answer_for_another_country_named_beside_
     assert a.text == "Jean-Marc Ayrault"
 
 
+def test_a_person_asked_for_by_their_people_is_named_where_the_text_says_that_people():
+    engine = news(
+        doc("088", "Talks", "Officials from Russia and Turkey will attend the Lausanne talks. "
+            "Kerry will meet Russian Foreign Minister Sergei Lavrov there."),
+        doc("089", "Aleppo", "Assad is trying to set his own rules for the talks."),
+    )
+    assert engine.answer("Which Russian official will Kerry meet in Lausanne?").text == (
+        "Sergei Lavrov")
+    assert declined(engine.answer("Which Iranian official is setting rules for the talks?"))
+
+
 def test_people_counted_by_what_befell_them_the_corpus_never_tells_of_are_not_counted():
     engine = news(
         doc("095", "Market strike", "An air strike on the market killed 15 people on Sunday. "
