@@ -14,7 +14,7 @@ from retrieval.candidates import Candidate, extract
 from retrieval.dates import wrong_date_form
 from retrieval.features import QUOTE_PAIRS, SentenceView, features, mismatch
 from retrieval.question import Question
-from retrieval.tokenize import acronym_terms
+from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.wordnet import WordNet, wordnet
 
 WEIGHTS = Path(__file__).parent / "data" / "reader.json"
@@ -252,6 +252,21 @@ def in_asked_place(q: Question, view: SentenceView, j: int, lexicon: WordNet | N
         lexicon.is_in(view.tokens.text[j], region) for region in q.role_place_words)
 
 
+def _with_kind_noun(q: Question, view: SentenceView, cand: Candidate) -> int:
+    """Where the answer to "What kind of war ...?" ends: past the noun of the asked kind
+    that the span qualifies ("civil war", not "civil"), so that it reads as an answer."""
+    if not q.asks_kind or not q.focus:
+        return cand.end
+    head = view.doc[cand.start : cand.end].root.head
+    if not cand.end <= head.i <= cand.end + 1 or head.pos_ not in ("NOUN", "PROPN"):
+        return cand.end
+    lexicon = wordnet()
+    kind = set(tokenize(q.focus))
+    if kind & view.terms[head.i] or lexicon is not None and lexicon.is_a(head.lemma_, q.focus):
+        return head.i + 1
+    return cand.end
+
+
 def _unpaired_quotes(text: str) -> str:
     """A span without a quotation mark at its edge whose partner lies outside it:
     "coordination" of 'was "coordination," mostly', but '"invisible" kinds' whole."""
@@ -268,10 +283,11 @@ def read(q: Question, views: list[tuple[int, SentenceView]], model: Model) -> li
     """All candidates of the given sentences, best first."""
     out = [
         Scored(
-            _unpaired_quotes(view.tokens.span_text(c.start, c.end)), sent_id, view, c.start,
-            c.end, c.label, model.score(f),
+            _unpaired_quotes(view.tokens.span_text(c.start, end)), sent_id, view, c.start,
+            end, c.label, model.score(f),
         )
         for sent_id, view, c, f in featurize(q, views)
+        for end in [_with_kind_noun(q, view, c)]
     ]
     out.sort(key=lambda c: -c.score)
     return out

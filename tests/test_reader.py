@@ -268,6 +268,15 @@ def test_read_gives_spans_best_first(nlp, model):
     assert cands[0].text == "May 4, 1990" and cands[0].label == "DATE"
 
 
+def test_a_kind_is_answered_with_the_noun_it_qualifies(nlp, model):
+    q, views = setup(nlp, "What kind of war has Syria been mired in?",
+                     ["Syria has been mired in a civil war for five years."])
+    assert read(q, views, model)[0].text == "civil war"
+    q, views = setup(nlp, "What kind of vehicles did the strikes hit?",  # cars are vehicles
+                     ["The strikes hit armoured cars near the border."])
+    assert read(q, views, model)[0].text == "armoured cars"
+
+
 def test_typed_candidate_near_rare_question_terms_beats_one_far_away(nlp, model):
     q, views = setup(
         nlp, "Who inspected the lighthouse?",
