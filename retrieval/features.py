@@ -135,10 +135,15 @@ def bigram_cover(question: tuple[str, ...], terms: tuple[frozenset[str], ...]) -
     return len(wanted & found) / len(wanted)
 
 
-def mismatch(q: Question, view: SentenceView) -> dict[str, float]:
-    """Signs that the sentence is about something else than the question asks."""
+def mismatch(q: Question, view: SentenceView, stand_ins: bool = False) -> dict[str, float]:
+    """Signs that the sentence is about something else than the question asks; with
+    `stand_ins`, a capital the window names for its country counts as naming it, and the
+    other way round (`Question.stand_ins`)."""
     return {
-        "missing_names": len(q.names - view.window) / len(q.names) if q.names else 0.0,
+        "missing_names": len([
+            n for n in q.names if n not in view.window and not (stand_ins and any(
+                set(name) <= view.window for name in q.stand_ins.get(n, ())))
+        ]) / len(q.names) if q.names else 0.0,
         "negation_mismatch": float(q.negated != view.negated),
         "superlative_missing": float(bool(q.superlatives - view.words)),
         "names_apart": view.names_apart,

@@ -118,6 +118,9 @@ class Question:
     # Terms of what the question sets its answer beside: "Russia" of "Besides Russia, which
     # country ...?", "Dan Fouts" of "Along with Dan Fouts, who ...?".
     besides: frozenset[str] = frozenset()
+    # Countries and capitals that act in it, as written: "Washington" of "In Washington's
+    # view", "Russia" of "Russia said"; not "Poland" of "people living in Poland".
+    acting_places: tuple[str, ...] = ()
 
     @cached_property
     def named_senses(self) -> frozenset[int]:
@@ -128,6 +131,20 @@ class Question:
             s for w in _CAPITALISED.findall(self.text) if w.lower() not in STOPWORDS
             for s in lexicon.senses(w, every=True)
         ) if lexicon is not None else frozenset()
+
+    @cached_property
+    def stand_ins(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """The terms of each capital or country acting in the question, with the terms of
+        the names that act for it in the news: "the US" for "Washington" ("In Washington's
+        view ..." is answered where "the US believes"), "Moscow" for Russia."""
+        lexicon = wordnet()
+        out: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for place in self.acting_places if lexicon is not None else ():
+            seat = lexicon.seats.get(place.lower(), ())
+            names = tuple(ts for name in sorted(seat) if (ts := tuple(tokenize(_cased(name)))))
+            for t in tokenize(place) if names else ():
+                out[t] = names
+        return out
 
     @cached_property
     def role_places(self) -> frozenset[str]:
@@ -359,7 +376,7 @@ def analyze(text: str, doc: Doc) -> Question:
         text, tuple(tokenize(text)), wh, kind, focus, mods, names, negated, supers, plural,
         asked(doc, slot_token) if slot_token is not None else None, owners, role,
         _place_words(held) if held is not None else frozenset(),
-        _settings(doc), _name_phrases(doc), _besides(doc),
+        _settings(doc), _name_phrases(doc), _besides(doc), _acting_places(doc),
     )
 
 
@@ -375,6 +392,28 @@ def _besides(doc: Doc) -> frozenset[str]:
     return frozenset(
         term for prep in preps for obj in prep.children if obj.dep_ == "pobj"
         for term in tokenize(doc[obj.left_edge.i : obj.i + 1].text))  # not a clause after it
+
+
+# Where a place acts: the one who does, owns, leads ("Washington-led") or says ("according to").
+_ACTING = frozenset({"nsubj", "nsubjpass", "poss", "npadvmod", "agent"})
+
+
+def _acting_places(doc: Doc) -> tuple[str, ...]:
+    """The countries and cities that act in the question rather than locate something in
+    it: "Washington" of "In Washington's view", not "Poland" of "people living in Poland"."""
+    def acts(tok: Token) -> bool:
+        return tok.dep_ in _ACTING or tok.dep_ == "pobj" and (
+            tok.head.lower_ == "by" or tok.head.head.lower_ == "according")
+    return tuple(ent.text.removeprefix("the ").removeprefix("The ")
+                 for ent in doc.ents if ent.label_ == "GPE" and acts(ent.root))
+
+
+def _cased(name: str) -> str:
+    """A WordNet place name as a text writes it: "U.S.", "Washington D.C."; none for a
+    description ("capital of France", "the States"), which no text uses as a name."""
+    if name.startswith("the ") or "capital" in name:
+        return ""
+    return name.upper() if len(name.replace(".", "")) <= 3 else name.title()
 
 
 def _name_phrases(doc: Doc) -> tuple[str, ...]:

@@ -56,7 +56,7 @@ def signals(
     return {
         "score": score, "margin": min(margin, 5.0), "cover": view.cover,
         "window_cover": view.window_cover, "missing": view.missing, "unseen": view.unseen,
-        "type_match": type_match, **mismatch(q, view),
+        "type_match": type_match, **mismatch(q, view, stand_ins=True),
     }
 
 

@@ -196,6 +196,28 @@ class WordNet:
         wanted = self.places(region)
         return any(wanted & self.regions(p) for p in self.places(place))
 
+    @cached_property
+    def seats(self) -> dict[str, frozenset[str]]:
+        """A country's names -> its capital's names, and a capital's -> its country's: in
+        the news "Washington" acts for the United States and "Damascus" for Syria. Built
+        on first use from every national capital WordNet lists."""
+        capital = set(self.index["noun"].get("national_capital", ()))
+        country = set(self.index["noun"].get("country", ()))
+        pairs = [(c, r) for c, (_, up) in self.synsets.items() if capital & set(up)
+                 for r in self.regions(c) if r != c and country & self.ancestors(r)]
+        wanted = {o for pair in pairs for o in pair}
+        names: dict[int, list[str]] = {}
+        for lemma, offsets in self.index["noun"].items():
+            for o in offsets:
+                if o in wanted:
+                    names.setdefault(o, []).append(lemma.replace("_", " "))
+        out: dict[str, set[str]] = {}
+        for a, b in pairs:
+            for one, other in ((a, b), (b, a)):
+                for name in names.get(one, ()):
+                    out.setdefault(name, set()).update(names.get(other, ()))
+        return {name: frozenset(seat) for name, seat in out.items()}
+
     def lexname(self, word: str) -> str | None:
         """The broad class of the noun's most frequent sense: "person", "location", ..."""
         senses = self.senses(word)

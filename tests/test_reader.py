@@ -94,6 +94,21 @@ def test_mismatch_names_negation_and_superlatives(nlp):
     }
 
 
+def test_a_capital_acting_in_the_question_is_named_by_its_country_and_back(nlp):
+    q, [(_, view), (_, other)] = setup(nlp, "In Washington's view, what did IS profit from?", [
+        "The US believes IS profited from the chaos.", "Iran believes IS profited from chaos."])
+    assert mismatch(q, view)["missing_names"] == 1.0  # the reader reads the words alone
+    assert mismatch(q, view, stand_ins=True)["missing_names"] == 0.0
+    assert mismatch(q, other, stand_ins=True)["missing_names"] == 1.0
+    q, [(_, view)] = setup(nlp, "Why did Russia veto the resolution?",
+                           ["Moscow vetoed the resolution on Saturday."])
+    assert mismatch(q, view, stand_ins=True)["missing_names"] == 0.0
+    # a place that locates rather than acts is itself: Warsaw's people are not Poland's
+    q, [(_, view)] = setup(nlp, "How many people lived in Poland in 1945?",
+                           ["Only 420,000 people lived in Warsaw in 1945."])
+    assert mismatch(q, view, stand_ins=True)["missing_names"] > 0.0
+
+
 @pytest.mark.parametrize("text,expected", [
     ("1990", "dddd"), ("3,000", "d"), ("TF1", "d"), ("Paris", "X"), ("the city", "x"),
 ])

@@ -111,6 +111,13 @@ def test_the_installed_wordnet_knows_which_places_are_in_which():
     assert not lexicon.is_in("French", "German")
 
 
+def test_the_installed_wordnet_knows_each_country_s_capital_and_back():
+    seats = wordnet().seats
+    assert "washington" in seats["united states"] and "us" in seats["washington"]
+    assert "russia" in seats["moscow"] and "damascus" in seats["syria"]
+    assert "aleppo" not in seats  # a city, no capital
+
+
 def test_a_verb_is_told_by_the_verbs_that_cause_it(tmp_path, caplog):
     lexicon = database(
         tmp_path,
