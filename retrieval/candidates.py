@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from retrieval.parsed import Tokens, names_a_people, tokens
+from retrieval.wordnet import wordnet
 
 MAX_TOKENS = 12
 _DROP_LEADING = {"DT", "PRP$", "WDT", "POS", "CC", "IN", "RB", "PDT"}
@@ -39,9 +40,10 @@ def _trim(tk: Tokens, start: int, end: int) -> tuple[int, int]:
 
 
 def _label(ent: Span) -> str:
-    """The entity's label, with two of the tagger's slips fixed: names like "TF1" or "G20"
-    typed as numbers are NAME, and a singular proper noun typed as a people that reads as
-    no people's name is a place ("all of Aleppo" is tagged NORP)."""
+    """The entity's label, with three of the tagger's slips fixed: names like "TF1" or
+    "G20" typed as numbers are NAME, a singular proper noun typed as a people that reads as
+    no people's name is a place ("all of Aleppo" is tagged NORP), and so is a place typed
+    as a language."""
     if ent.label_ in NUMERIC_LABELS and not any(t.like_num for t in ent) and any(
         ch.isdigit() for ch in ent.text
     ) and any(ch.isalpha() for ch in ent.text):
@@ -49,7 +51,15 @@ def _label(ent: Span) -> str:
     if ent.label_ == "NORP" and len(ent) == 1 and ent[0].tag_ == "NNP" and not names_a_people(
             ent.text):
         return "GPE"
+    if ent.label_ == "LANGUAGE" and _is_place(ent.text):  # "the Syrian city of Aleppo"
+        return "GPE"
     return ent.label_
+
+
+def _is_place(name: str) -> bool:
+    """Whether WordNet knows the name as a place first of all, not a language: "Aleppo"."""
+    lexicon = wordnet()
+    return lexicon is not None and lexicon.lexname(name) == "location"
 
 
 def _purpose(tk: Tokens, i: int) -> bool:

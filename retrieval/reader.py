@@ -113,7 +113,20 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         or (q.measures and not _is_count(view, cand, _AMOUNT_WORDS))
         or _an_unasked_part(q, view, cand)
         or _a_place_named_in_question(q, view, cand)
+        or _another_kind_of_place(q, view, cand)
     )
+
+
+def _another_kind_of_place(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """A place whose own noun names another kind than the one asked for: "the Fardous
+    district" for "In which city ...?" (but "the Syrian city of Aleppo" is one)."""
+    lexicon = wordnet()
+    if q.kind != "place" or not q.focus or lexicon is None:
+        return False
+    root = view.doc[cand.start : cand.end].root
+    noun = root.lemma_.lower()
+    return (root.pos_ == "NOUN" and root.is_lower and noun != q.focus
+            and lexicon.lexname(noun) == "location" and not lexicon.is_a(noun, q.focus))
 
 
 def _a_place_named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:

@@ -146,6 +146,14 @@ def test_a_place_the_tagger_calls_a_people_is_a_place(spans):
     assert found["Syrian"] == found["Kurdish"] == found["Iranian"] == "NORP"
 
 
+def test_a_place_the_tagger_calls_a_language_is_a_place(spans):
+    # The small model tags "Aleppo" LANGUAGE here; WordNet knows it as a place.
+    sentence = ("The resumption of diplomatic talks came as heavy air strikes continued to pound "
+                "rebel-held areas of the northern Syrian city of Aleppo Wednesday.")
+    assert spans(sentence)["Aleppo"] == "GPE"
+    assert spans("The book was translated from Arabic into French.")["Arabic"] == "LANGUAGE"
+
+
 @pytest.mark.parametrize("text,reason", [
     ("The pause was designed to allow civilians to escape.", "to allow civilians to escape"),
     ("Some men avoid teaching because they fear the label.", "because they fear the label"),

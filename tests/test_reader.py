@@ -445,6 +445,19 @@ def test_how_much_is_answered_by_an_amount_not_by_what_it_measures(nlp):
     assert not texts & {"financial aid and weapons", "weapons", "help", "Iran"}
 
 
+def test_a_place_of_another_kind_than_the_one_asked_is_no_answer(nlp):
+    sentences = ["Strikes killed 25 people in the Fardous district of the city of Aleppo.",
+                 "Rebels hold the Eastern Ghouta area near Damascus."]
+
+    def places(question: str) -> set[str]:
+        q, views = setup(nlp, question, sentences)
+        return {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    city = places("In which city did strikes kill 25 people?")
+    assert {"Aleppo", "Damascus"} <= city
+    assert not city & {"Fardous district", "the Fardous district", "Eastern Ghouta area"}
+    assert "Fardous district" in places("In which region did strikes kill 25 people?")
+
+
 def test_a_part_of_a_count_answers_only_a_question_about_that_part(nlp):
     sentences = [
         "The strikes killed at least 3,000 people including more than 1,000 civilians.",
