@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from retrieval.tokenize import tokenize
+
 Role = tuple[int, str]  # (index of the word the slot belongs to, role)
 
 _ROLE_OF_DEP = {
@@ -83,14 +85,25 @@ def _through_report(doc: Doc, role: Role) -> Role:
     return role
 
 
+# The slot of a verb that a preposition after its noun fills: "criticism FROM lawmakers"
+# says who criticised, "the bombing OF Aleppo" what was bombed.
+_NOUN_SLOTS = {"prep:from": "subj", "prep:by": "subj", "prep:of": "obj"}
+
+
 def matches(doc: Doc, i: int, slot: tuple[str, str]) -> tuple[bool, bool]:
-    """Whether token i fills the asked slot of a word with the asked lemma, and whether it
-    fills any slot of such a word."""
+    """Whether token i fills the asked slot of a word with the asked lemma, or of the noun
+    of the asked verb ("criticism" for "criticise"), and whether it fills any slot of such
+    a word."""
     lemma, role = slot
+    stem = tokenize(lemma)
     exact = attached = False
     for head, got in filled(doc, i):
-        if doc[head].lemma_.lower() != lemma:
-            continue
+        word = doc[head]
+        if word.lemma_.lower() != lemma:
+            if not (word.pos_ == "NOUN" and stem and tokenize(word.lemma_) == stem
+                    and got in _NOUN_SLOTS):
+                continue
+            got = _NOUN_SLOTS[got]
         attached = True
         exact = exact or got == role or (role == "adv" and (got == "adv" or got.startswith("prep:")))
     return exact, attached

@@ -54,6 +54,16 @@ def test_matches_tells_the_asked_slot_from_other_slots_of_the_same_word(nlp):
     assert matches(doc, index(doc, "Lavrov"), slot) == (False, False)  # another verb's slot
 
 
+def test_the_noun_of_the_asked_verb_gives_its_slots_through_prepositions(nlp):
+    doc = nlp("Valls faced criticism from opposition lawmakers over his handling of Syria.")
+    slot = ("criticise", "subj")
+    assert matches(doc, index(doc, "lawmakers"), slot) == (True, True)
+    assert matches(doc, index(doc, "Syria"), slot) == (False, False)
+    doc = nlp("The bombing of Aleppo by Russian jets went on.")
+    assert matches(doc, index(doc, "Aleppo"), ("bomb", "obj")) == (True, True)
+    assert matches(doc, index(doc, "jets"), ("bomb", "subj")) == (True, True)
+
+
 def test_passive_subject_fills_the_object_and_the_agent_the_subject(nlp):
     doc = nlp("The treaty was signed by Smith and Jones.")
     assert slots(doc, "treaty") == {("sign", "obj")}
