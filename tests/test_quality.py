@@ -34,6 +34,9 @@ FLOORS = [
     # by the eighth session's helper, told to ask what the other sets had not: reversed
     # facts, "what kind", photo credits; 16/40 and 7/10 as it came
     (DATA / "seeds_blind7.jsonl", 0.37, 0.9, 0.9),
+    # by the ninth session's helper, in the development set's style but paraphrased, with
+    # five near-misses: 25/40 and 6/10 as it came
+    (DATA / "seeds_blind8.jsonl", 0.72, 0.9, 0.95),
     (DATA / "seeds_offtopic.jsonl", None, 0.95, None),  # general knowledge the seeds do not hold
 ]
 
