@@ -198,9 +198,10 @@ class WordNet:
 
     @cached_property
     def seats(self) -> dict[str, frozenset[str]]:
-        """A country's names -> its capital's names, and a capital's -> its country's: in
-        the news "Washington" acts for the United States and "Damascus" for Syria. Built
-        on first use from every national capital WordNet lists."""
+        """A country's name -> its other names and its capital's, and a capital's -> its
+        other names and its country's: in the news "Washington" acts for the United States
+        and "Damascus" for Syria, and "Russian Federation" is Russia. Built on first use
+        from every national capital WordNet lists."""
         capital = set(self.index["noun"].get("national_capital", ()))
         country = set(self.index["noun"].get("country", ()))
         pairs = [(c, r) for c, (_, up) in self.synsets.items() if capital & set(up)
@@ -214,9 +215,9 @@ class WordNet:
         out: dict[str, set[str]] = {}
         for a, b in pairs:
             for one, other in ((a, b), (b, a)):
-                for name in names.get(one, ()):
-                    out.setdefault(name, set()).update(names.get(other, ()))
-        return {name: frozenset(seat) for name, seat in out.items()}
+                for name in names.get(one, ()):  # and its other names: "Russian Federation"
+                    out.setdefault(name, set()).update(names.get(other, ()), names[one])
+        return {name: frozenset(seat - {name}) for name, seat in out.items()}
 
     def lexname(self, word: str) -> str | None:
         """The broad class of the noun's most frequent sense: "person", "location", ..."""

@@ -100,9 +100,9 @@ def test_a_capital_acting_in_the_question_is_named_by_its_country_and_back(nlp):
     assert mismatch(q, view)["missing_names"] == 1.0  # the reader reads the words alone
     assert mismatch(q, view, stand_ins=True)["missing_names"] == 0.0
     assert mismatch(q, other, stand_ins=True)["missing_names"] == 1.0
-    q, [(_, view)] = setup(nlp, "Why did Russia veto the resolution?",
-                           ["Moscow vetoed the resolution on Saturday."])
-    assert mismatch(q, view, stand_ins=True)["missing_names"] == 0.0
+    q, views = setup(nlp, "Why did Russia veto the resolution?", [
+        "Moscow vetoed the resolution on Saturday.", "The Russian Federation vetoed it."])
+    assert all(mismatch(q, view, stand_ins=True)["missing_names"] == 0.0 for _, view in views)
     # a place that locates rather than acts is itself: Warsaw's people are not Poland's
     q, [(_, view)] = setup(nlp, "How many people lived in Poland in 1945?",
                            ["Only 420,000 people lived in Warsaw in 1945."])

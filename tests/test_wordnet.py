@@ -115,6 +115,7 @@ def test_the_installed_wordnet_knows_each_country_s_capital_and_back():
     seats = wordnet().seats
     assert "washington" in seats["united states"] and "us" in seats["washington"]
     assert "russia" in seats["moscow"] and "damascus" in seats["syria"]
+    assert "russian federation" in seats["russia"] and "russia" not in seats["russia"]
     assert "aleppo" not in seats  # a city, no capital
 
 
