@@ -137,8 +137,8 @@ def bigram_cover(question: tuple[str, ...], terms: tuple[frozenset[str], ...]) -
 
 def mismatch(q: Question, view: SentenceView, stand_ins: bool = False) -> dict[str, float]:
     """Signs that the sentence is about something else than the question asks; with
-    `stand_ins`, a capital the window names for its country counts as naming it, and the
-    other way round (`Question.stand_ins`)."""
+    `stand_ins`, a country or capital acting in the question counts as named where the
+    window gives another name of it or its capital's or country's (`Question.stand_ins`)."""
     return {
         "missing_names": len([
             n for n in q.names if n not in view.window and not (stand_ins and any(
