@@ -11,11 +11,11 @@ from typing import Protocol
 from retrieval.features import SentenceView
 from retrieval.paraphrase import has_word_for
 from retrieval.parsed import demonym_terms
-from retrieval.question import Question
+from retrieval.question import Question, owners_of
 from retrieval.reader import Scored, in_asked_place
 from retrieval.roles import filled
 from retrieval.tokenize import tokenize
-from retrieval.wordnet import wordnet
+from retrieval.wordnet import WordNet, wordnet
 
 
 class Vocabulary(Protocol):
@@ -55,44 +55,79 @@ def says_word_for(vocab: Vocabulary, word: str, every: bool = False, pos: str = 
 
 
 def declines(q: Question, best: Scored, type_match: bool, vocab: Vocabulary,
-             title: frozenset[str]) -> bool:
-    """Whether the best answer, from a document with `title`'s terms, is no answer."""
+             title: frozenset[str], titles: tuple[str, ...] = ()) -> bool:
+    """Whether the best answer, from a document with `title`'s terms, is no answer.
+    `titles` are the words that title the person it names anywhere in that document."""
     return (
-        _not_the_holder(q, best, type_match) or _counts_elsewhere(q, best, title)
+        _not_the_holder(q, best, type_match, titles) or _counts_elsewhere(q, best, title)
         or _role_unsaid(q, best, vocab) or _counts_another_act(q, best, vocab)
-        or _another_name_of_named(q, best) or _place_unsaid(q, best)
+        or _another_name_of_named(q, best) or _place_unsaid(q, best, titles)
+        or _another_parties(q, best)
     )
 
 
-def _not_the_holder(q: Question, best: Scored, type_match: bool) -> bool:
+def _another_parties(q: Question, best: Scored) -> bool:
+    """The question says whose thing it asks about ("FRENCH air strikes", a "BRITISH-drafted
+    resolution"), and the answer's sentence gives that thing to other places only:
+    "Russian air strikes" answer no question about French ones."""
+    lexicon = wordnet()
+    for noun, places in q.owned:
+        found = [p for tok in best.view.doc if tok.lemma_.lower() == noun
+                 for p in owners_of(tok)]
+        if found and not any(_same_place(a, b, lexicon) for a in places for b in found):
+            return True
+    return False
+
+
+def _same_place(a: str, b: str, lexicon: WordNet | None) -> bool:
+    """"Russian" and "Russia's", "US" and "American", name the same place or one in the other."""
+    ta = set(tokenize(a)) | demonym_terms(a)
+    tb = set(tokenize(b)) | demonym_terms(b)
+    return bool(ta & tb) or lexicon is not None and (lexicon.is_in(a, b) or lexicon.is_in(b, a))
+
+
+def _not_the_holder(q: Question, best: Scored, type_match: bool,
+                    titles: tuple[str, ...] = ()) -> bool:
     """"Moscow" is no president of France, however well it scores; nor is anyone named
     where the text does not name the office ("Assad" for "Saudi Arabia's foreign minister"),
     or names it in a sentence about another place: "Russian Foreign Minister Sergei
-    Lavrov" for "Qatar's foreign minister", beside a sentence naming Qatar."""
+    Lavrov" for "Qatar's foreign minister", beside a sentence naming Qatar. A sentence that
+    quotes the holder need not name the office their titles elsewhere give, with its place."""
     if q.asks_office_holder and (not type_match or best.label == "GPE"):
         return True
     if not q.asks_a_places_office:
         return False
     if q.office not in best.view.window:
-        return True
+        return not (q.office in tokenize(" ".join(titles)) and _titled_in_place(q, titles))
     places = _office_places(best.view, q.office)
     lexicon = wordnet()
     return bool(places) and not any(in_asked_place(q, best.view, j, lexicon) for j in places)
 
 
-def _place_unsaid(q: Question, best: Scored) -> bool:
+def _place_unsaid(q: Question, best: Scored, titles: tuple[str, ...] = ()) -> bool:
     """A person asked for by their people ("Which Iranian official ...?") is named where
-    the text, or the sentences around it, says that people's place or one in it: "Assad"
-    in a sentence and neighbours that never mention Iran is no Iranian official. A place
-    named as such is left alone: "Denver" of "Which Denver player ...?" is as often its team."""
+    the text, or the sentences around it, says that people's place or one in it, or titled
+    with it elsewhere in the document: "Assad" in a sentence and neighbours that never
+    mention Iran is no Iranian official. A place named as such is left alone: "Denver" of
+    "Which Denver player ...?" is as often its team."""
     peoples = [w for w in q.role_place_words if demonym_terms(w)]
     if q.kind != "person" or not peoples or any(
             t in best.view.window for w in peoples for t in [*tokenize(w), *demonym_terms(w)]):
         return False
     lexicon = wordnet()
     view = best.view
-    return not any(view.tokens.ent_type[j] in ("GPE", "NORP") and in_asked_place(q, view, j, lexicon)
-                   for j in range(len(view.tokens.text)))
+    return not _titled_in_place(q, titles) and not any(
+        view.tokens.ent_type[j] in ("GPE", "NORP") and in_asked_place(q, view, j, lexicon)
+        for j in range(len(view.tokens.text)))
+
+
+def _titled_in_place(q: Question, titles: tuple[str, ...]) -> bool:
+    """A title word is a place the question asks about, or in one: "US" for "American"."""
+    lexicon = wordnet()
+    return any(
+        set(tokenize(w)) & q.role_places or lexicon is not None and any(
+            lexicon.is_in(w, region) for region in q.role_place_words)
+        for w in titles if w[0].isupper())
 
 
 def _office_places(view: SentenceView, office: str) -> list[int]:
@@ -134,8 +169,7 @@ def _counts_another_act(q: Question, best: Scored, vocab: Vocabulary) -> bool:
             q.focus) not in ("person", "group"):
         return False
     verb = q.slot[0]
-    if any(t in vocab for t in tokenize(verb)) or any(
-            says_word_for(vocab, v, pos="VERB") for v in [verb, *lexicon.causes(verb)]):
+    if any(t in vocab for t in tokenize(verb)) or says_word_for(vocab, verb, pos="VERB"):
         return False
     doc = best.view.doc
     root = doc[best.start : best.end].root.i

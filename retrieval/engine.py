@@ -196,8 +196,10 @@ class Engine:
         type_match = is_type_match(q, best.view, Candidate(best.start, best.end, best.label))
         confidence = self.model.confidence(
             signals(q, best.view, float(type_match), groups[0].score, margin))
-        title = _text_terms(self.documents[self.sentences[best.sentence].doc].title)
-        if confidence < self.config.threshold or declines(q, best, type_match, self.idf, title):
+        document = self.documents[self.sentences[best.sentence].doc]
+        if confidence < self.config.threshold or declines(
+                q, best, type_match, self.idf, _text_terms(document.title),
+                titles_of(best, document.text)):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
@@ -356,6 +358,21 @@ class Engine:
             doc = self.documents[sent.doc]
             out.append(Evidence(doc.source, doc.title, sent.text, best.text))
         return out
+
+
+# The capitalised words of a title right before a name: "US Secretary of State John ".
+_TITLE_WORD = r"(?:[A-Z][\w'’-]*|[A-Z](?:\.[A-Z])+\.|of|the)\s+"
+
+
+def titles_of(best: Scored, text: str) -> tuple[str, ...]:
+    """The words that title a person the answer names, wherever its document names them:
+    "US Secretary of State John" for "Kerry", answered from a sentence that quotes him."""
+    words = best.text.split()
+    if best.label != "PERSON" or not words:
+        return ()
+    name = re.escape(words[-1])
+    runs = re.findall(rf"((?:{_TITLE_WORD}){{1,6}}){name}\b", text)
+    return tuple(w for run in runs for w in run.split())
 
 
 @lru_cache(maxsize=4096)

@@ -71,6 +71,8 @@ def has_word_for(lemma: str, upos: str, known: Callable[[str], bool], lexicon: W
     """Whether a corpus (`known` terms) uses the lemma, or a word sharing one of its common
     senses, in any of their forms: "begun" for "start", "kids" for "child". With `every`,
     a word whose common sense is any sense of the lemma counts too ("chief" for "head")."""
-    said = (tokenize(form) for word in lexicon.synonyms(lemma, upos, every) | {lemma}
-            for form in lexicon.forms(word))
+    # A verb is told by one that brings it about: "killed" tells of "died".
+    words = lexicon.synonyms(lemma, upos, every) | {lemma} | (
+        lexicon.causes(lemma) if upos == "VERB" else set())
+    said = (tokenize(form) for word in words for form in lexicon.forms(word))
     return any(terms and all(map(known, terms)) for terms in said)

@@ -44,7 +44,9 @@ KIND_CLASHES: dict[str, frozenset[str]] = {
     "date": _NAMED | {"MONEY", "PERCENT"},
     "number": _NAMED,
     "org": NUMERIC_LABELS | {"PERSON", "DATE", "TIME"},  # "Which organisation ...?" is no one
+    "duration": _NAMED,  # "How long ...?" is never a name
 }
+PEOPLES = frozenset("nationality ethnicity".split())
 _TIME_UNITS = frozenset(
     "second minute hour day night week weekend month year decade century time season".split())
 
@@ -81,7 +83,7 @@ FOCUS_KINDS: dict[str, str] = {
 # Offices a country or a body has one holder of at a time, as terms.
 _OFFICES = frozenset(tokenize(
     "president minister king queen emperor pope chancellor prince duke bishop secretary "
-    "governor mayor premier ambassador envoy spokesman chairman"))
+    "governor mayor premier ambassador envoy spokesman spokesperson spokeswoman chairman"))
 
 _HOW_KINDS = {
     "many": "number", "much": "money", "long": "duration", "old": "number",
@@ -121,6 +123,12 @@ class Question:
     # Countries and capitals that act in it, as written: "Washington" of "In Washington's
     # view", "Russia" of "Russia said"; not "Poland" of "people living in Poland".
     acting_places: tuple[str, ...] = ()
+    # Terms of the words that make the role one office among several: "foreign" of "the
+    # French foreign minister" (a prime minister is another).
+    role_mods: frozenset[str] = frozenset()
+    # The nouns it gives to places or peoples, with them: ("strike", ("French",)) of "How
+    # many were killed in French air strikes?".
+    owned: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @cached_property
     def named_senses(self) -> frozenset[int]:
@@ -196,6 +204,8 @@ class Question:
         out = KIND_CLASHES.get(self.kind, frozenset())
         if self.kind == "number" and self.focus and self.focus not in _TIME_UNITS:
             out |= {"DATE", "TIME"}  # "how many appearances" is no "three years"
+        if self.focus in PEOPLES:  # "What nationality ...?" is no organisation
+            out |= NUMERIC_LABELS | {"ORG", "PERSON", "FAC", "DATE", "TIME"}
         return out
 
 
@@ -377,6 +387,9 @@ def analyze(text: str, doc: Doc) -> Question:
         asked(doc, slot_token) if slot_token is not None else None, owners, role,
         _place_words(held) if held is not None else frozenset(),
         _settings(doc), _name_phrases(doc), _besides(doc), _acting_places(doc),
+        _office_words(held) if held is not None else frozenset(),
+        tuple((tok.lemma_.lower(), places) for tok in doc
+              if tok.pos_ == "NOUN" and (places := owners_of(tok))),
     )
 
 
@@ -433,6 +446,22 @@ def _settings(doc: Doc) -> frozenset[str]:
     return frozenset(
         t for ent in doc.ents if ent.label_ in ("GPE", "LOC", "FAC") and ent.root.dep_ == "pobj"
         for t in tokenize(ent.text))
+
+
+def owners_of(noun: Token) -> tuple[str, ...]:
+    """The places or peoples in a noun's modifiers: "French" of "French air strikes",
+    "Syrian" of "Syrian government air strikes", "British" of "a British-drafted resolution",
+    "Russia" of "Russia's air strikes"."""
+    return tuple(
+        t.text for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")
+        for t in c.subtree if t.ent_type_ in ("GPE", "NORP") and t.text[:1].isupper())
+
+
+def _office_words(role: Token) -> frozenset[str]:
+    """The role's own lowercase qualifiers: "foreign" of "the French foreign minister"."""
+    return frozenset(
+        t for tok in role.children if tok.dep_ in ("amod", "compound") and tok.is_lower
+        and tok.pos_ in ("ADJ", "NOUN") and not tok.ent_type_ for t in tokenize(tok.text))
 
 
 def _place_words(role: Token) -> frozenset[str]:

@@ -10,10 +10,11 @@ from itertools import repeat
 from operator import mul
 from pathlib import Path
 
-from retrieval.candidates import Candidate, extract
+from retrieval.candidates import NUMERIC_LABELS, Candidate, extract
 from retrieval.dates import wrong_date_form
 from retrieval.features import QUOTE_PAIRS, SentenceView, features, mismatch
-from retrieval.question import Question
+from retrieval.parsed import word_terms
+from retrieval.question import PEOPLES, Question
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.wordnet import WordNet, wordnet
 
@@ -99,8 +100,18 @@ def featurize(
             if asks_role and _not_the_role_holder(q, view, cand, holder_named):
                 continue
             f = features(q, view, cand)
-            if not f["q_overlap_all"]:
+            if not f["q_overlap_all"] and not _repeats_question(q, view, cand):
                 yield sent_id, view, cand, f
+
+
+def _repeats_question(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """Every word of the span is the question's, as written: "French" for "How did China
+    vote on the French-drafted resolution?" (the places a people's name stands for, which
+    the span's terms add, are not words of it)."""
+    tk = view.tokens
+    words = [word_terms(tk.text[i]) for i in range(cand.start, cand.end)
+             if tk.content[i] or tk.lower[i] in _COUNT_WORDS]  # "several groups" counts
+    return bool(words) and all(ts and ts <= set(q.terms) for ts in words)
 
 
 def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
@@ -109,24 +120,51 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         _named_in_question(q, view, cand)
         or _abbreviates_question(q, view, cand)
         or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
-        or (q.counts and not _is_count(view, cand))
-        or (q.measures and not _is_count(view, cand, _AMOUNT_WORDS))
+        or (q.counts and (not _is_count(view, cand) or _counts_other_beings(q, view, cand)))
+        or ((q.measures or q.kind == "number") and not _is_count(view, cand, _AMOUNT_WORDS))
         or _an_unasked_part(q, view, cand)
         or _a_place_named_in_question(q, view, cand)
         or _another_kind_of_place(q, view, cand)
+        or (q.focus in PEOPLES and not _names_a_people(view, cand))
     )
+
+
+def _names_a_people(view: SentenceView, cand: Candidate) -> bool:
+    """"What nationality ...?" is answered by a people or a place ("British", "French and
+    Italian"), never by an organisation or a common noun."""
+    return cand.label in ("NORP", "GPE", "MOD", "LANGUAGE") or any(
+        e in ("NORP", "GPE") for e in view.tokens.ent_type[cand.start : cand.end])
 
 
 def _another_kind_of_place(q: Question, view: SentenceView, cand: Candidate) -> bool:
     """A place whose own noun names another kind than the one asked for: "the Fardous
-    district" for "In which city ...?" (but "the Syrian city of Aleppo" is one)."""
+    district" for "In which city ...?" (but "the Syrian city of Aleppo" is one); a noun
+    that names no place ("the two presidents"); or a name WordNet knows only as a rival
+    kind ("France" for a city)."""
     lexicon = wordnet()
     if q.kind != "place" or not q.focus or lexicon is None:
         return False
     root = view.doc[cand.start : cand.end].root
     noun = root.lemma_.lower()
-    return (root.pos_ == "NOUN" and root.is_lower and noun != q.focus
-            and lexicon.lexname(noun) == "location" and not lexicon.is_a(noun, q.focus))
+    if root.pos_ == "NOUN" and root.is_lower and not q.asks_kind:
+        # "the two presidents", "the meeting" are no places at all.
+        return noun != q.focus and lexicon.lexname(noun) not in _PLACE_CLASSES or (
+            lexicon.lexname(noun) == "location" and not lexicon.is_a(noun, q.focus))
+    # A name WordNet knows only as a country is no city ("France" for "In which city ...?"),
+    # and one it knows only as a city no country.
+    rival = _RIVAL_PLACE_KINDS.get(q.focus)
+    words = view.tokens.span_text(cand.start, cand.end).split()
+    name = " ".join(words[words[0].lower() == "the" :])
+    return rival is not None and lexicon.is_a(name, rival) and not lexicon.is_a(name, q.focus)
+
+
+# WordNet's classes of the nouns a place can be called by: "the market place", "the
+# hotel", "the Syrian city of Aleppo", "the opposition stronghold" (a group's place).
+_PLACE_CLASSES = frozenset({"location", "artifact", "object", "group", None})
+_RIVAL_PLACE_KINDS = {
+    **dict.fromkeys(("city", "town", "village", "capital"), "country"),
+    **dict.fromkeys(("country", "nation"), "city"),
+}
 
 
 def _a_place_named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:
@@ -173,10 +211,38 @@ def _is_count(view: SentenceView, cand: Candidate, words: frozenset[str] = _COUN
     """"How many ...?" is answered by a number or a word of number, never by a bare noun
     phrase ("Syrian opposition groups"); "How much ...?" by one ("3:08" of time left) or a
     word of amount, never by what it measures ("financial aid and weapons" for "How much
-    financial aid ...?")."""
+    financial aid ...?"), nor by a phrase whose only number is a date's."""
     tk = view.tokens
-    return any(tk.like_num[cand.start : cand.end]) or any(
-        w in words or any(ch.isdigit() for ch in w) for w in tk.lower[cand.start : cand.end])
+    # A date's numbers count only in a number or a date: "Assad's crackdown in March 2011"
+    # is no count of people, but "60" of "at age 60" (a DATE to the tagger) is an age.
+    numeric = cand.label in NUMERIC_LABELS or cand.label in ("DATE", "TIME") or all(
+        tk.like_num[cand.start : cand.end])
+    return any(
+        (tk.like_num[i] or w in words or any(ch.isdigit() for ch in w))
+        and (numeric or tk.ent_type[i] not in ("DATE", "TIME"))
+        for i, w in enumerate(tk.lower[cand.start : cand.end], cand.start))
+
+
+_BEINGS = frozenset({"person", "group", "animal"})
+
+
+def _counts_other_beings(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """A count of things for a question counting people: "a pause of several days" for
+    "How many civilians left?". Only WordNet's broad classes are compared: "troops" (a
+    group) may answer "How many soldiers ...?"; and a count of people may answer one
+    counting what befell them ("killed 250,000" for "How many deaths ...?")."""
+    lexicon = wordnet()
+    if lexicon is None or not q.focus:
+        return False
+    tk = view.tokens
+    counted = [tk.head[i] for i in range(cand.start, cand.end)
+               if (tk.like_num[i] or tk.lower[i] in _COUNT_WORDS)
+               and tk.dep[i] in ("nummod", "amod") and tk.pos[tk.head[i]] == "NOUN"]
+    if not counted:
+        return False
+    return lexicon.lexname(q.focus) in _BEINGS and any(
+        (found := lexicon.lexname(tk.lemma[n])) is not None and found not in _BEINGS
+        for n in counted)
 
 
 def _named_in_question(q: Question, view: SentenceView, cand: Candidate) -> bool:
@@ -205,7 +271,7 @@ def _not_the_role_holder(
     not for "Which European leader ...?"); nor, once the text names the holder, is one
     titled with it for no place."""
     where = _role_places(q, view, _person(view, cand))
-    return where == "elsewhere" or (where == "none" and holder_named)
+    return where in ("elsewhere", "another") or (where == "none" and holder_named)
 
 
 def _name_heads(view: SentenceView) -> list[int]:
@@ -230,8 +296,9 @@ def _person(view: SentenceView, cand: Candidate) -> int | None:
 
 def _role_places(q: Question, view: SentenceView, person: int | None) -> str | None:
     """Where the person's title gives the asked role, or a kind of it: "asked" (a place the
-    question names, or in one), "elsewhere", "none" (a title without a place: "President
-    Obama"), or None (no such title)."""
+    question names, or in one), "elsewhere", "another" (the office's noun with other
+    qualifiers: "Prime Minister" for "foreign minister"), "none" (a title without a place:
+    "President Obama"), or None (no such title)."""
     if person is None:
         return None
     tk, root = view.tokens, view.doc[person]
@@ -245,10 +312,29 @@ def _role_places(q: Question, view: SentenceView, person: int | None) -> str | N
     lexicon = wordnet()
     if not any(_names_role(q, view, j, lexicon) for j in title):
         return None
+    if _another_office(q, view, title):
+        return "another"
     places = [j for j in title if tk.ent_type[j] in ("GPE", "NORP")]
     if not places:
         return "none"
     return "asked" if any(in_asked_place(q, view, j, lexicon) for j in places) else "elsewhere"
+
+
+def _another_office(q: Question, view: SentenceView, title: set[int]) -> bool:
+    """The title names the asked office's noun with other qualifiers: "French Prime
+    Minister Manuel Valls" holds no "French foreign minister"'s office."""
+    tk = view.tokens
+    for j in title if q.role_mods else ():
+        if q.office not in view.terms[j]:
+            continue
+        said: set[str] = set()
+        k = j - 1
+        while k in title and not tk.ent_type[k] and tk.pos[k] in ("ADJ", "NOUN", "PROPN"):
+            said |= view.terms[k]
+            k -= 1
+        if said and not said & q.role_mods:
+            return True
+    return False
 
 
 def _names_role(q: Question, view: SentenceView, j: int, lexicon: WordNet | None) -> bool:

@@ -350,3 +350,32 @@ def test_a_name_of_several_words_counts_only_when_the_window_has_it_whole_or_abb
     assert apart("Who designed the building with Zbigniew Badowski?")["The building"] == 0.0
     assert apart("When did Islamic State fighters leave the town?")["IS fighters "] == 0.0
     assert apart("When did Golden Dawn fighters leave the town?")["IS fighters "] == 1.0
+
+
+def test_a_person_quoted_without_their_title_is_known_by_it_elsewhere_in_the_document():
+    engine = news(doc("110", "Talks", "US Secretary of State John Kerry met Russian Foreign "
+                      "Minister Sergei Lavrov in Moscow on Tuesday. The two diplomats spoke for "
+                      "four hours. Reporters waited outside in the snow. Later the talks turned "
+                      "to the nuclear deal. \"Russia made a large contribution to the deal,\" "
+                      "Kerry said, crediting Moscow. Talks on aid went on. The meeting ended late. "
+                      "\"Our air force plans its strikes with great care,\" Lavrov said."))
+    a = engine.answer("Which American diplomat credited Russia with a contribution to the deal?")
+    assert a.found and "Kerry" in a.text
+    a = engine.answer("Which Russian minister said the air force plans its strikes with care?")
+    assert a.found and "Lavrov" in a.text
+    # The titles name another people: no answer.
+    assert declined(engine.answer(
+        "Which Iranian diplomat credited Russia with a contribution to the deal?"))
+    assert declined(engine.answer(
+        "Which Iranian minister said the air force plans its strikes with care?"))
+
+
+def test_a_thing_the_question_gives_to_one_place_is_not_answered_from_anothers():
+    engine = news(doc("120", "Strikes", "Russian air strikes have killed more than 1,000 "
+                      "civilians, the monitor said. Russia vetoed the French-drafted resolution "
+                      "on Tuesday."))
+    a = engine.answer("How many civilians have Russia's air strikes killed?")
+    assert a.found and "1,000" in a.text
+    assert engine.answer("Which country vetoed the French-drafted resolution?").text == "Russia"
+    assert declined(engine.answer("How many civilians have French air strikes killed?"))
+    assert declined(engine.answer("Which country vetoed the British-drafted resolution?"))

@@ -64,3 +64,7 @@ def test_a_question_word_the_corpus_says_otherwise_is_not_unknown_to_it(nlp):
     assert said_otherwise(question, {"summit", "begun"}.__contains__, wordnet()) == {"start"}
     assert said_otherwise(question, {"summit"}.__contains__, wordnet()) == set()
     assert said_otherwise(question, {"summit", "begun"}.__contains__, None) == set()
+    # A verb is told by one that brings it about: "killed" tells of "died".
+    question = nlp("How many people died in the war?")
+    assert said_otherwise(question, {"peopl", "war", "kill"}.__contains__, wordnet()) == {"die"}
+    assert said_otherwise(question, {"peopl", "war", "wound"}.__contains__, wordnet()) == set()

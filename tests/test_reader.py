@@ -518,3 +518,67 @@ def test_a_government_named_by_its_capital_answers_a_who_question(nlp):
                      ["Russia has coordinated its strikes with Damascus, Lavrov said."])
     view = views[0][1]
     assert is_type_match(q, view, span(view, "Damascus"))
+
+
+def test_a_place_question_is_not_answered_by_another_kind_of_place_or_no_place(nlp):
+    def texts(question: str, sentence: str) -> set[str]:
+        q, views = setup(nlp, question, [sentence])
+        return {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+
+    # A country is no city, and people are no place at all.
+    got = texts("In which city did Putin give the interview?",
+                "Putin gave the interview to a channel in France on Sunday.")
+    assert "France" not in got
+    got = texts("In which city was the summit held?",
+                "The two presidents met at the summit in Paris.")
+    assert "Paris" in got and not got & {"The two presidents", "two presidents"}
+    # A what-kind question's answer is a kind, not a place: "pine" of "pine forests".
+    assert "pine" in texts("What type of forested areas grow on the terrace?",
+                           "The highest terrace has mainly pine forests.")
+
+
+def test_a_number_question_is_answered_by_a_number_and_a_nationality_by_a_people(nlp):
+    q, views = setup(nlp, "How old was Manning in 2015?",
+                     ["Manning was 39 in the summer of 2015, his rookie year long gone."])
+    got = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    assert "39" in got and not got & {"the summer", "rookie year", "his rookie year"}
+    q, views = setup(nlp, "What nationality is the band Coldplay?",
+                     ["Coldplay, the British band signed by Parlophone, released an album."])
+    got = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    assert "British" in got and not got & {"Parlophone", "Coldplay", "an album"}
+
+
+def test_a_count_of_people_is_no_count_of_days_nor_a_date(nlp):
+    def counts(question: str, sentence: str) -> set[str]:
+        q, views = setup(nlp, question, [sentence])
+        return {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+
+    got = counts("How many civilians left the city?", "Civilians left the city during a "
+                 "pause of several days, and 2,000 civilians reached safety.")
+    assert "2,000" in got and not any("several days" in t for t in got)
+    got = counts("How many people has the war killed?", "The crackdown on protesters in "
+                 "March 2011 triggered a war that has killed 250,000.")
+    assert "250,000" in got and not any("2011" in t for t in got)
+    assert "60" in counts("At what age did Milutin die?", "Milutin died at the age of 60.")
+
+
+def test_an_office_named_with_other_qualifiers_is_another_office(nlp):
+    sentence = ("French Prime Minister Manuel Valls met French Foreign Minister Jean-Marc "
+                "Ayrault in Paris.")
+
+    def people(question: str) -> set[str]:
+        q, views = setup(nlp, question, [sentence])
+        return {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)
+                if c.label == "PERSON"}
+
+    assert "Jean-Marc Ayrault" in people("Who is the French foreign minister?")
+    assert "Manuel Valls" not in people("Who is the French foreign minister?")
+    assert "Manuel Valls" in people("Who is the French prime minister?")
+    assert "Jean-Marc Ayrault" not in people("Who is the French prime minister?")
+
+
+def test_a_span_of_only_the_questions_words_is_no_answer(nlp):
+    q, views = setup(nlp, "How did China vote on the French-drafted resolution?",
+                     ["Russia vetoed a French-drafted resolution on Saturday."])
+    got = {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
+    assert "Russia" in got and "French" not in got
