@@ -37,6 +37,11 @@ FLOORS = [
     # by the ninth session's helper, in the development set's style but paraphrased, with
     # five near-misses: 25/40 and 6/10 as it came
     (DATA / "seeds_blind8.jsonl", 0.72, 0.9, 0.95),
+    # by the tenth session's helper, in the development set's style: 22/32 and 5/8 as it came
+    (DATA / "seeds_blind9.jsonl", 0.75, 0.75, 0.95),
+    # by the same session's other helper: near-misses only (the right entity, a wrong
+    # attribute, modifier or act); 12/30 abstained as it came
+    (DATA / "seeds_nearmiss.jsonl", None, 0.55, None),
     (DATA / "seeds_offtopic.jsonl", None, 0.95, None),  # general knowledge the seeds do not hold
 ]
 
