@@ -361,7 +361,7 @@ class Engine:
 
 
 # The capitalised words of a title right before a name: "US Secretary of State John ".
-_TITLE_WORD = r"(?:[A-Z][\w'’-]*|[A-Z](?:\.[A-Z])+\.|of|the)\s+"
+_TITLE_RUN = re.compile(r"(?:(?:[A-Z][\w'’-]*|[A-Z](?:\.[A-Z])+\.|of|the)\s+){1,6}$")
 
 
 def titles_of(best: Scored, text: str) -> tuple[str, ...]:
@@ -370,9 +370,12 @@ def titles_of(best: Scored, text: str) -> tuple[str, ...]:
     words = best.text.split()
     if best.label != "PERSON" or not words:
         return ()
-    name = re.escape(words[-1])
-    runs = re.findall(rf"((?:{_TITLE_WORD}){{1,6}}){name}\b", text)
-    return tuple(w for run in runs for w in run.split())
+    # Found name first, title after: a book-length document is read once, not per position.
+    out: list[str] = []
+    for m in re.finditer(rf"\b{re.escape(words[-1])}\b", text):
+        run = _TITLE_RUN.search(text, max(0, m.start() - 80), m.start())
+        out += run.group().split() if run else []
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
