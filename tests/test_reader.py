@@ -556,6 +556,9 @@ def test_a_count_of_people_is_no_count_of_days_nor_a_date(nlp):
     got = counts("How many civilians left the city?", "Civilians left the city during a "
                  "pause of several days, and 2,000 civilians reached safety.")
     assert "2,000" in got and not any("several days" in t for t in got)
+    got = counts("How many civilians left the city?",
+                 "Twenty buses carried 2,000 civilians out of the city.")
+    assert "2,000" in got and not got & {"Twenty", "Twenty buses"}
     got = counts("How many people has the war killed?", "The crackdown on protesters in "
                  "March 2011 triggered a war that has killed 250,000.")
     assert "250,000" in got and not any("2011" in t for t in got)
