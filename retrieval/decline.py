@@ -62,11 +62,11 @@ def declines(q: Question, best: Scored, type_match: bool, vocab: Vocabulary,
         _not_the_holder(q, best, type_match, titles) or _counts_elsewhere(q, best, title)
         or _role_unsaid(q, best, vocab) or _counts_another_act(q, best, vocab)
         or _another_name_of_named(q, best) or _place_unsaid(q, best, titles)
-        or _another_parties(q, best)
+        or another_parties(q, best)
     )
 
 
-def _another_parties(q: Question, best: Scored) -> bool:
+def another_parties(q: Question, best: Scored) -> bool:
     """The question says whose thing it asks about ("FRENCH air strikes", a "BRITISH-drafted
     resolution"), and the answer's sentence gives that thing to other places only:
     "Russian air strikes" answer no question about French ones."""

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from retrieval.bm25 import top_k
 from retrieval.corpus import load_corpus
-from retrieval.decline import count_unknown, declines, role_unknown
+from retrieval.decline import another_parties, count_unknown, declines, role_unknown
 from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
 from retrieval.candidates import Candidate
 from retrieval.features import (
@@ -212,6 +212,7 @@ class Engine:
                 self._evidence(supporting(g, cover_of)), key=lambda e: e.source in sources
             )), g.score)
             for g in rivals(groups, q.kind, sources_of)
+            if not another_parties(q, g.best)  # Russian strikes' toll is no rival for French
         )
         return Answer(
             question, best.text, evidence[0].quote, sources, confidence,
