@@ -227,7 +227,7 @@ _BEINGS = frozenset({"person", "group", "animal"})
 
 
 def _counts_other_beings(q: Question, view: SentenceView, cand: Candidate) -> bool:
-    """A count of things for a question counting people: "a pause of several days" for
+    """A count of things for a question counting people: "twenty buses" for
     "How many civilians left?". Only WordNet's broad classes are compared: "troops" (a
     group) may answer "How many soldiers ...?"; and a count of people may answer one
     counting what befell them ("killed 250,000" for "How many deaths ...?")."""
