@@ -12,7 +12,7 @@ from retrieval.features import SentenceView
 from retrieval.paraphrase import has_word_for
 from retrieval.parsed import demonym_terms
 from retrieval.question import Question, owners_of
-from retrieval.reader import Scored, in_asked_place
+from retrieval.reader import Scored, in_asked_place, is_asked_place
 from retrieval.roles import filled
 from retrieval.tokenize import tokenize
 from retrieval.wordnet import WordNet, wordnet
@@ -124,10 +124,8 @@ def _place_unsaid(q: Question, best: Scored, titles: tuple[str, ...] = ()) -> bo
 def _titled_in_place(q: Question, titles: tuple[str, ...]) -> bool:
     """A title word is a place the question asks about, or in one: "US" for "American"."""
     lexicon = wordnet()
-    return any(
-        set(tokenize(w)) & q.role_places or lexicon is not None and any(
-            lexicon.is_in(w, region) for region in q.role_place_words)
-        for w in titles if w[0].isupper())
+    return any(is_asked_place(q, w, frozenset(tokenize(w)), lexicon)
+               for w in titles if w[0].isupper())
 
 
 def _office_places(view: SentenceView, office: str) -> list[int]:

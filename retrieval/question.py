@@ -46,6 +46,7 @@ KIND_CLASHES: dict[str, frozenset[str]] = {
     "org": NUMERIC_LABELS | {"PERSON", "DATE", "TIME"},  # "Which organisation ...?" is no one
     "duration": _NAMED,  # "How long ...?" is never a name
 }
+# Focus nouns answered only by a people or a place (reader.py's `_names_a_people`).
 PEOPLES = frozenset("nationality ethnicity".split())
 _TIME_UNITS = frozenset(
     "second minute hour day night week weekend month year decade century time season".split())
@@ -204,8 +205,6 @@ class Question:
         out = KIND_CLASHES.get(self.kind, frozenset())
         if self.kind == "number" and self.focus and self.focus not in _TIME_UNITS:
             out |= {"DATE", "TIME"}  # "how many appearances" is no "three years"
-        if self.focus in PEOPLES:  # "What nationality ...?" is no organisation
-            out |= NUMERIC_LABELS | {"ORG", "PERSON", "FAC", "DATE", "TIME"}
         return out
 
 

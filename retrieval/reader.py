@@ -148,8 +148,9 @@ def _another_kind_of_place(q: Question, view: SentenceView, cand: Candidate) -> 
     noun = root.lemma_.lower()
     if root.pos_ == "NOUN" and root.is_lower and not q.asks_kind:
         # "the two presidents", "the meeting" are no places at all.
-        return noun != q.focus and lexicon.lexname(noun) not in _PLACE_CLASSES or (
-            lexicon.lexname(noun) == "location" and not lexicon.is_a(noun, q.focus))
+        kind = lexicon.lexname(noun)
+        return noun != q.focus and kind not in _PLACE_CLASSES or (
+            kind == "location" and not lexicon.is_a(noun, q.focus))
     # A name WordNet knows only as a country is no city ("France" for "In which city ...?"),
     # and one it knows only as a city no country.
     rival = _RIVAL_PLACE_KINDS.get(q.focus)
@@ -347,8 +348,14 @@ def _names_role(q: Question, view: SentenceView, j: int, lexicon: WordNet | None
 
 def in_asked_place(q: Question, view: SentenceView, j: int, lexicon: WordNet | None) -> bool:
     """Place word j is a place the question names, or in one ("French" for "European")."""
-    return bool(view.terms[j] & q.role_places) or lexicon is not None and any(
-        lexicon.is_in(view.tokens.text[j], region) for region in q.role_place_words)
+    return is_asked_place(q, view.tokens.text[j], view.terms[j], lexicon)
+
+
+def is_asked_place(q: Question, word: str, terms: frozenset[str],
+                   lexicon: WordNet | None) -> bool:
+    """A place word, with its terms, is a place the question names, or in one."""
+    return bool(terms & q.role_places) or lexicon is not None and any(
+        lexicon.is_in(word, region) for region in q.role_place_words)
 
 
 def _with_kind_noun(q: Question, view: SentenceView, cand: Candidate) -> int:
