@@ -7,10 +7,11 @@ corpus's vocabulary: the index's idf table, which knows its terms and their pref
 from __future__ import annotations
 
 from typing import Protocol
+from spacy.tokens import Token
 
 from retrieval.features import SentenceView
 from retrieval.paraphrase import has_word_for
-from retrieval.parsed import demonym_terms
+from retrieval.parsed import demonym_roots, demonym_terms
 from retrieval.question import Question, owners_of
 from retrieval.reader import Scored, in_asked_place, is_asked_place
 from retrieval.roles import filled
@@ -72,11 +73,30 @@ def another_parties(q: Question, best: Scored) -> bool:
     "Russian air strikes" answer no question about French ones."""
     lexicon = wordnet()
     for noun, places in q.owned:
-        found = [p for tok in best.view.doc if tok.lemma_.lower() == noun
-                 for p in owners_of(tok)]
+        nouns = [tok for tok in best.view.doc if tok.lemma_.lower() == noun]
+        found = [p for tok in nouns for p in owners_of(tok)]
         if found and not any(_same_place(a, b, lexicon) for a in places for b in found):
             return True
+        # "Those strikes" point back to an owner: it must be near, under any of its names.
+        if not found and any(_points_back(tok) for tok in nouns) and not any(
+                _names_terms(p, lexicon) & best.view.window for p in places):
+            return True
     return False
+
+
+def _points_back(noun: Token) -> bool:
+    """Whether the noun is "those strikes" or "these talks": someone's, said before."""
+    return any(c.dep_ == "det" and c.lower_ in ("this", "that", "these", "those")
+               for c in noun.children)
+
+
+def _names_terms(place: str, lexicon: WordNet | None) -> frozenset[str]:
+    """Terms of every name of a place or people's place: "American" -> "America", "US",
+    "Washington"."""
+    names = {place.lower()} | demonym_roots(place)
+    seats = lexicon.seats if lexicon is not None else {}
+    return frozenset(t for n in names | {s for n in names for s in seats.get(n, ())}
+                     for t in tokenize(n))
 
 
 def _same_place(a: str, b: str, lexicon: WordNet | None) -> bool:
@@ -92,13 +112,16 @@ def _not_the_holder(q: Question, best: Scored, type_match: bool,
     where the text does not name the office ("Assad" for "Saudi Arabia's foreign minister"),
     or names it in a sentence about another place: "Russian Foreign Minister Sergei
     Lavrov" for "Qatar's foreign minister", beside a sentence naming Qatar. A sentence that
-    quotes the holder need not name the office their titles elsewhere give, with its place."""
+    quotes the holder need not name the office their titles elsewhere give, with its place;
+    those titles, not a neighbour's, place the office when the sentence does not name it."""
     if q.asks_office_holder and (not type_match or best.label == "GPE"):
         return True
     if not q.asks_a_places_office:
         return False
-    if q.office not in best.view.window:
-        return not (q.office in tokenize(" ".join(titles)) and _titled_in_place(q, titles))
+    titled = q.office in tokenize(" ".join(titles))
+    said_here = any(q.office in terms for terms in best.view.terms)
+    if q.office not in best.view.window or titled and not said_here:
+        return not (titled and _titled_in_place(q, titles))
     places = _office_places(best.view, q.office)
     lexicon = wordnet()
     return bool(places) and not any(in_asked_place(q, best.view, j, lexicon) for j in places)

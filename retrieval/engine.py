@@ -183,9 +183,12 @@ class Engine:
         if role_unknown(q, self.idf) or count_unknown(q, self.idf):
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         weights = self.term_weights(q)
-        cands = read(q, views, self.model)
+        read_out = read(q, views, self.model)
+        # "Russian air strikes" answer no question about French ones, however well they read.
+        cands = [c for c in read_out if not another_parties(q, c)]
         if not cands:
-            return Answer(question, None, None, (), 0.0, passages=hits, reason="not_found")
+            reason = "low_confidence" if read_out else "not_found"
+            return Answer(question, None, None, (), 0.0, passages=hits, reason=reason)
         groups = cluster(cands)
         best = groups[0].best
 
@@ -369,7 +372,7 @@ def titles_of(best: Scored, text: str) -> tuple[str, ...]:
     """The words that title a person the answer names, wherever its document names them:
     "US Secretary of State John" for "Kerry", answered from a sentence that quotes him."""
     words = best.text.split()
-    if best.label != "PERSON" or not words:
+    if best.label not in ("PERSON", "ORG") or not words:  # the tagger takes some for ORGs
         return ()
     # Found name first, title after: a book-length document is read once, not per position.
     out: list[str] = []

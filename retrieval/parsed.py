@@ -73,12 +73,18 @@ _IRREGULAR_DEMONYMS = {
 def demonym_terms(word: str) -> frozenset[str]:
     """Terms of the places a capitalised adjective may come from: "Syrian" matches a
     question about Syria, "Iranian-backed" one about Iran."""
+    return frozenset(t for root in demonym_roots(word) for t in tokenize(root))
+
+
+def demonym_roots(word: str) -> frozenset[str]:
+    """The lowercase names of the places a people's adjective may come from: "syria" of
+    "Syrian", "france" of "French"; only some of them are places."""
     lower = word.lower()
     roots = {_IRREGULAR_DEMONYMS.get(lower, "")} | {
         lower[: -len(end)] + new for end, new in _DEMONYM_SUFFIXES
         if lower.endswith(end) and len(lower) - len(end) >= 3
     }
-    return frozenset(t for root in roots if root for t in tokenize(root))
+    return frozenset(roots - {""})
 
 
 # How the names of peoples, faiths and parties end: "Syrians", "Chinese", "Kurdish",

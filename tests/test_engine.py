@@ -381,6 +381,19 @@ def test_a_thing_the_question_gives_to_one_place_is_not_answered_from_anothers()
     assert declined(engine.answer("Which country vetoed the British-drafted resolution?"))
 
 
+def test_a_lesser_candidate_from_the_asked_places_sentence_answers():
+    # The Russian toll reads best, but the question asks about American strikes, which
+    # "those strikes" point back to ("led by Washington" names the US).
+    engine = news(doc("123", "War", "American and French officials gave no figures on Monday. "
+                      "Russian air strikes have killed more than 1,000 civilians, the monitor "
+                      "said. A coalition led by Washington has also carried out air strikes "
+                      "since 2014. Those strikes have killed 322 civilians, the monitor said."))
+    a = engine.answer("How many civilians have American air strikes killed?")
+    assert a.found and a.text == "322"
+    # Nothing near "those strikes" names France: no toll answers for French strikes.
+    assert declined(engine.answer("How many civilians have French air strikes killed?"))
+
+
 def test_a_value_from_a_sentence_about_another_places_thing_is_no_rival():
     engine = news(
         doc("121", "Monitor", "Russian air strikes have killed more than 1,000 civilians in "
