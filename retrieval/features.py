@@ -39,7 +39,7 @@ _LEX_KINDS = {
     "language": frozenset({"communication"}), "group": frozenset({"group", "cognition"}),
 }
 # Focus nouns everything is a kind of.
-_BROAD_FOCUS = frozenset("thing entity object name type kind sort form part way".split())
+BROAD_FOCUS = frozenset("thing entity object name type kind sort form part way".split())
 
 
 @dataclass(frozen=True)
@@ -363,7 +363,7 @@ def _kind_of_thing(f: dict[str, float], q: Question, view: SentenceView, cand: C
     word = lemma if tk.pos[root] == "NOUN" else tk.span_text(cand.start, cand.end).lower()
     if cand.label in _UNTYPED and q.kind in _LEX_KINDS:
         f["lex_fits"] = float(lexicon.lexname(word) in _LEX_KINDS[q.kind])
-    if q.focus and q.focus not in _BROAD_FOCUS:  # the span as WordNet spells it, or its head
+    if q.focus and q.focus not in BROAD_FOCUS:  # the span as WordNet spells it, or its head
         f["focus_isa"] = float(lexicon.is_a(word, q.focus) or (
             word != lemma and lexicon.is_a(lemma, q.focus)))
 

@@ -10,9 +10,11 @@ from itertools import repeat
 from operator import mul
 from pathlib import Path
 
+from spacy.tokens import Span
+
 from retrieval.candidates import NUMERIC_LABELS, Candidate, extract
 from retrieval.dates import wrong_date_form
-from retrieval.features import QUOTE_PAIRS, SentenceView, features, mismatch
+from retrieval.features import BROAD_FOCUS, QUOTE_PAIRS, SentenceView, features, mismatch
 from retrieval.parsed import word_terms
 from retrieval.question import PEOPLES, Question
 from retrieval.tokenize import acronym_terms, tokenize
@@ -126,7 +128,43 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         or _a_place_named_in_question(q, view, cand)
         or _another_kind_of_place(q, view, cand)
         or (q.focus in PEOPLES and not _names_a_people(view, cand))
+        or _another_kind_of_thing(q, view, cand)
     )
+
+
+def _another_kind_of_thing(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """"Which hotel ...?" takes neither "his counterpart" nor "Wednesday" nor "Sergey
+    Lavrov": when the question asks for a concrete kind of thing (an artifact, an object, a
+    substance), a span headed by a common noun or by a person's name or a date is no
+    answer unless WordNet has its head as that kind, or that kind as its head's ("the
+    printing press" for "What device ...?", "Palace" whatever the tagger calls it), or it
+    qualifies the kind's noun ("moraine" of "moraine plateau"). Abstract kinds ("Which
+    issue ...?", "What role ...?") and places are named too freely for that."""
+    lexicon = wordnet()
+    if (q.kind != "thing" or not q.focus or q.focus in BROAD_FOCUS or lexicon is None
+            or lexicon.lexname(q.focus) not in _CONCRETE):
+        return False
+    span = view.doc[cand.start : cand.end]
+    head = span.root
+    words = [t.lower_ for t in span if not t.is_stop]
+    if head.lemma_.lower() == q.focus or head.head.lemma_.lower() == q.focus or any(
+            lexicon.is_a(w, q.focus) or lexicon.is_a(q.focus, w)
+            for w in ("_".join(words), head.lemma_.lower())):
+        return False
+    return head.ent_type_ in ("DATE", "TIME") or head.ent_type_ == "PERSON" and _is_a_person(
+        span, lexicon) or (head.pos_ == "NOUN" and not head.ent_type_ and head.is_lower
+                           and bool(lexicon.senses(head.lemma_.lower())))
+
+
+def _is_a_person(span: Span, lexicon: WordNet) -> bool:
+    """A name the tagger calls a person's that surely is: a full name, or one with a title
+    ("Minister Lavrov"); a lone unknown name ("Metrolink") is as often a thing's."""
+    names = [t for t in span if t.ent_type_ == "PERSON"]
+    return len(names) > 1 or any(lexicon.lexname(t.lower_) == "person" for t in span)
+
+
+# WordNet classes of things a "which X" question may ask for by kind (places have theirs).
+_CONCRETE = frozenset("artifact object substance food plant".split())
 
 
 def _names_a_people(view: SentenceView, cand: Candidate) -> bool:
