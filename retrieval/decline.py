@@ -7,6 +7,7 @@ corpus's vocabulary: the index's idf table, which knows its terms and their pref
 from __future__ import annotations
 
 from typing import Protocol
+
 from spacy.tokens import Token
 
 from retrieval.features import SentenceView

@@ -183,11 +183,11 @@ class Engine:
         if role_unknown(q, self.idf) or count_unknown(q, self.idf):
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         weights = self.term_weights(q)
-        read_out = read(q, views, self.model)
+        spans = read(q, views, self.model)
         # "Russian air strikes" answer no question about French ones, however well they read.
-        cands = [c for c in read_out if not another_parties(q, c)]
+        cands = [c for c in spans if not another_parties(q, c)]
         if not cands:
-            reason = "low_confidence" if read_out else "not_found"
+            reason = "low_confidence" if spans else "not_found"
             return Answer(question, None, None, (), 0.0, passages=hits, reason=reason)
         groups = cluster(cands)
         best = groups[0].best

@@ -151,9 +151,12 @@ def _another_kind_of_thing(q: Question, view: SentenceView, cand: Candidate) -> 
             lexicon.is_a(w, q.focus) or lexicon.is_a(q.focus, w)
             for w in ("_".join(words), head.lemma_.lower())):
         return False
-    return head.ent_type_ in ("DATE", "TIME") or head.ent_type_ == "PERSON" and _is_a_person(
-        span, lexicon) or (head.pos_ == "NOUN" and not head.ent_type_ and head.is_lower
-                           and bool(lexicon.senses(head.lemma_.lower())))
+    if head.ent_type_ in ("DATE", "TIME"):
+        return True
+    if head.ent_type_ == "PERSON":
+        return _is_a_person(span, lexicon)
+    return (head.pos_ == "NOUN" and not head.ent_type_ and head.is_lower
+            and bool(lexicon.senses(head.lemma_.lower())))
 
 
 def _is_a_person(span: Span, lexicon: WordNet) -> bool:
