@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from retrieval.candidates import NUMERIC_LABELS
 from retrieval.parsed import demonym_terms
-from retrieval.roles import asked
+from retrieval.roles import LIGHT_VERBS, asked
 from retrieval.tokenize import STOPWORDS, tokenize
 from retrieval.wordnet import wordnet
 
@@ -130,6 +130,9 @@ class Question:
     # The nouns it gives to places or peoples, with them: ("strike", ("French",)) of "How
     # many were killed in French air strikes?".
     owned: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The verb done to the counted things and the nouns of who or what does it: ("kill",
+    # {"war"}) of "How many people has the civil war killed?".
+    agent: tuple[str, frozenset[str]] | None = None
 
     @cached_property
     def named_senses(self) -> frozenset[int]:
@@ -389,7 +392,26 @@ def analyze(text: str, doc: Doc) -> Question:
         _office_words(held) if held is not None else frozenset(),
         tuple((tok.lemma_.lower(), places) for tok in doc
               if tok.pos_ == "NOUN" and (places := owners_of(tok))),
+        _agent(slot_token) if kind == "number" and slot_token is not None else None,
     )
+
+
+def _agent(counted: Token) -> tuple[str, frozenset[str]] | None:
+    """The verb whose object is counted, and the nouns of the phrase doing it: the subject of
+    an active verb, the "by" phrase of a passive one. The parser takes a fronted object for
+    a subject ("How many people has the war killed?"), and the doer for a second one."""
+    verb = counted.head
+    if counted.dep_ == "nsubj":
+        verb = verb.head if verb.dep_ == "aux" else next(
+            (c for c in verb.children if c.dep_ == "ccomp" and c.pos_ == "VERB"), verb)
+    elif counted.dep_ not in ("dobj", "nsubjpass"):
+        return None
+    doers = [c for c in verb.children if c.dep_ == "nsubj" and c.i != counted.i] + [
+        g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    nouns = frozenset(tok.lemma_.lower() for d in doers if d.pos_ in ("NOUN", "PROPN")
+                      for tok in d.subtree if tok.pos_ in ("NOUN", "PROPN"))
+    lemma = verb.lemma_.lower()
+    return (lemma, nouns) if nouns and verb.pos_ == "VERB" and lemma not in LIGHT_VERBS else None
 
 
 _BESIDES = frozenset({"besides", "alongside", "beside"})

@@ -122,7 +122,8 @@ def _cannot_answer(q: Question, view: SentenceView, cand: Candidate) -> bool:
         _named_in_question(q, view, cand)
         or _abbreviates_question(q, view, cand)
         or wrong_date_form(q, view.tokens.span_text(cand.start, cand.end))
-        or (q.counts and (not _is_count(view, cand) or _counts_other_beings(q, view, cand)))
+        or (q.counts and (not _is_count(view, cand) or _counts_other_beings(q, view, cand)
+                          or _done_by_another(q, view, cand)))
         or ((q.measures or q.kind == "number") and not _is_count(view, cand, _AMOUNT_WORDS))
         or _an_unasked_part(q, view, cand)
         or _a_place_named_in_question(q, view, cand)
@@ -168,6 +169,42 @@ def _is_a_person(span: Span, lexicon: WordNet) -> bool:
 
 # WordNet classes of things a "which X" question may ask for by kind (places have theirs).
 _CONCRETE = frozenset("artifact object substance food plant".split())
+
+
+def _done_by_another(q: Question, view: SentenceView, cand: Candidate) -> bool:
+    """A count of what another did: "the air strikes had killed 25 people" answers no "How
+    many people has the civil war killed?". Where the count's verb is the question's (or a
+    word for it), its doer, if named, must share a term with the question's ("a civil war
+    that has killed 250,000") or a WordNet kind ("the regime" for "the government")."""
+    if q.agent is None:
+        return False
+    asked, agent = q.agent
+    doc = view.doc
+    counted = [t for t in doc[cand.start : cand.end] if t.like_num]
+    if not counted:
+        return False
+    noun = counted[-1].head if counted[-1].dep_ == "nummod" else counted[-1]
+    verb = noun.head
+    if noun.dep_ not in ("dobj", "nsubjpass") or not set(tokenize(asked)) <= view.terms[verb.i]:
+        return False
+    doers = [c for c in verb.children if c.dep_ == "nsubj"] + [
+        g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    # "that" or "which" of a relative clause stands for the noun the clause is about
+    doers = [verb.head if d.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else d for d in doers]
+    named = [d for d in doers if d.pos_ in ("NOUN", "PROPN")]
+    terms = {t for noun in agent for t in tokenize(noun)}
+    lexicon = wordnet()
+    return bool(named) and not any(
+        view.terms[t.i] & terms or lexicon is not None and t.pos_ == "NOUN" and any(
+            _related(t.lemma_.lower(), noun, lexicon) for noun in agent)
+        for d in named for t in d.subtree)
+
+
+def _related(a: str, b: str, lexicon: WordNet) -> bool:
+    """One noun is a kind of the other, or both are kinds of one thing: "regime" and
+    "government", "bombing" and "strike"."""
+    return lexicon.is_a(a, b) or lexicon.is_a(b, a) or bool(
+        lexicon.parents(a) & lexicon.parents(b))
 
 
 def _names_a_people(view: SentenceView, cand: Candidate) -> bool:

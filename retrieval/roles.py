@@ -18,7 +18,7 @@ _ROLE_OF_DEP = {
     "advmod": "adv", "npadvmod": "adv",
 }
 _THROUGH = frozenset({"nummod", "conj", "appos", "compound", "quantmod"})  # share the head's role
-_LIGHT_VERBS = frozenset({"be", "have", "do"})
+LIGHT_VERBS = frozenset({"be", "have", "do"})
 
 
 def _role(tok: Token) -> Role | None:
@@ -61,7 +61,7 @@ def asked(doc: Doc, slot: Token) -> tuple[str, str] | None:
         return None
     role = _through_report(doc, role)
     head = doc[role[0]]
-    if head.lemma_.lower() in _LIGHT_VERBS or head.pos_ not in ("VERB", "NOUN", "ADJ"):
+    if head.lemma_.lower() in LIGHT_VERBS or head.pos_ not in ("VERB", "NOUN", "ADJ"):
         return None
     return head.lemma_.lower(), role[1]
 

@@ -202,6 +202,10 @@ class WordNet:
         wanted = set(self.index["noun"].get(kind.lower(), ()))
         return bool(wanted) and any(wanted & self.ancestors(s) for s in self.senses(word))
 
+    def parents(self, word: str) -> frozenset[int]:
+        """The common noun senses of a word and the synsets they are kinds of, one step up."""
+        return frozenset(p for s in self.senses(word) for p in (s, *self.synsets[s][1]))
+
     def places(self, word: str) -> set[int]:
         """The noun senses a place's name or adjective stands for: "French" -> France."""
         return set(self.senses(word)) | {

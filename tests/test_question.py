@@ -173,3 +173,14 @@ def test_a_who_question_names_the_role_it_asks_about(ask):
 ])
 def test_the_places_a_role_belongs_to(ask, text, places):
     assert places <= ask(text).role_places and (places or not ask(text).role_places)
+
+
+def test_a_count_question_knows_who_does_the_verb_to_what_it_counts(ask):
+    # The parser takes a fronted object for a subject; the doer is the other one.
+    assert ask("How many people has the civil war killed?").agent == ("kill", {"war"})
+    assert ask("How many touchdowns did Newton throw?").agent == ("throw", {"newton"})
+    assert ask("How many civilians were killed by the coalition's strikes?").agent == (
+        "kill", {"coalition", "strike"})
+    # No doer, or a light verb: nothing to compare.
+    assert ask("How many people were killed in Madaya?").agent is None
+    assert ask("How many sacks did Allen have?").agent is None
