@@ -183,7 +183,8 @@ def _done_by_another(q: Question, view: SentenceView, cand: Candidate) -> bool:
     counted = [t for t in doc[cand.start : cand.end] if t.like_num]
     if not counted:
         return False
-    noun = counted[-1].head if counted[-1].dep_ == "nummod" else counted[-1]
+    # "25 people", or "15" of "killed 25 people, 15 of them": the count's noun
+    noun = counted[-1].head if counted[-1].dep_ in ("nummod", "appos") else counted[-1]
     verb = noun.head
     if noun.dep_ not in ("dobj", "nsubjpass") or not set(tokenize(asked)) <= view.terms[verb.i]:
         return False

@@ -616,7 +616,8 @@ def test_a_count_of_what_another_did_answers_no_question_about_a_doer(nlp):
         return {v.doc[c.start : c.end].text for _, v, c, _ in featurize(q, views)}
 
     question = "How many people has the civil war killed?"
-    assert "25" not in counts(question, "The air strikes on Wednesday killed 25 people.")
+    got = counts(question, "The air strikes killed 25 people, 15 of them at a market.")
+    assert not got & {"25", "15"}  # a part of their count is theirs too
     # The doer of a relative clause is the noun it is about; no doer named leaves it open.
     assert "250,000" in counts(question, "The crackdown triggered a civil war that has "
                                          "killed 250,000 and driven recruits to IS.")
