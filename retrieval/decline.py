@@ -1,7 +1,8 @@
 """Reasons to decline: questions the corpus cannot answer however well a span scores.
 
 Two are known before reading (the corpus never uses the role or the counted noun asked
-about); the rest judge the reader's best answer against the question. `vocab` is the
+about); one (`another_parties`) rules out sentences before the reader's choice; the rest
+judge the reader's best answer against the question. `vocab` is the
 corpus's vocabulary: the index's idf table, which knows its terms and their prefixes.
 """
 from __future__ import annotations
@@ -64,23 +65,22 @@ def declines(q: Question, best: Scored, type_match: bool, vocab: Vocabulary,
         _not_the_holder(q, best, type_match, titles) or _counts_elsewhere(q, best, title)
         or _role_unsaid(q, best, vocab) or _counts_another_act(q, best, vocab)
         or _another_name_of_named(q, best) or _place_unsaid(q, best, titles)
-        or another_parties(q, best)
     )
 
 
-def another_parties(q: Question, best: Scored) -> bool:
+def another_parties(q: Question, view: SentenceView) -> bool:
     """The question says whose thing it asks about ("FRENCH air strikes", a "BRITISH-drafted
-    resolution"), and the answer's sentence gives that thing to other places only:
-    "Russian air strikes" answer no question about French ones."""
+    resolution"), and a sentence gives that thing to other places only: "Russian air
+    strikes" answer no question about French ones."""
     lexicon = wordnet()
     for noun, places in q.owned:
-        nouns = [tok for tok in best.view.doc if tok.lemma_.lower() == noun]
+        nouns = [tok for tok in view.doc if tok.lemma_.lower() == noun]
         found = [p for tok in nouns for p in owners_of(tok)]
         if found and not any(_same_place(a, b, lexicon) for a in places for b in found):
             return True
         # "Those strikes" point back to an owner: it must be near, under any of its names.
         if not found and any(_points_back(tok) for tok in nouns) and not any(
-                _names_terms(p, lexicon) & best.view.window for p in places):
+                _names_terms(p, lexicon) & view.window for p in places):
             return True
     return False
 

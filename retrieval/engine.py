@@ -184,8 +184,10 @@ class Engine:
             return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
         weights = self.term_weights(q)
         spans = read(q, views, self.model)
-        # "Russian air strikes" answer no question about French ones, however well they read.
-        cands = [c for c in spans if not another_parties(q, c)]
+        # "Russian air strikes" answer no question about French ones, however well they read;
+        # nor is a value of theirs a rival when sources differ.
+        barred = {i for i, view in views if another_parties(q, view)}
+        cands = [c for c in spans if c.sentence not in barred]
         if not cands:
             reason = "low_confidence" if spans else "not_found"
             return Answer(question, None, None, (), 0.0, passages=hits, reason=reason)
@@ -215,7 +217,6 @@ class Engine:
                 self._evidence(supporting(g, cover_of)), key=lambda e: e.source in sources
             )), g.score)
             for g in rivals(groups, q.kind, sources_of)
-            if not another_parties(q, g.best)  # Russian strikes' toll is no rival for French
         )
         return Answer(
             question, best.text, evidence[0].quote, sources, confidence,

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from retrieval.candidates import NUMERIC_LABELS
 from retrieval.parsed import demonym_terms
-from retrieval.roles import LIGHT_VERBS, asked
+from retrieval.roles import LIGHT_VERBS, asked, doers
 from retrieval.tokenize import STOPWORDS, tokenize
 from retrieval.wordnet import wordnet
 
@@ -406,9 +406,8 @@ def _agent(counted: Token) -> tuple[str, frozenset[str]] | None:
             (c for c in verb.children if c.dep_ == "ccomp" and c.pos_ == "VERB"), verb)
     elif counted.dep_ not in ("dobj", "nsubjpass"):
         return None
-    doers = [c for c in verb.children if c.dep_ == "nsubj" and c.i != counted.i] + [
-        g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    nouns = frozenset(tok.lemma_.lower() for d in doers if d.pos_ in ("NOUN", "PROPN")
+    nouns = frozenset(tok.lemma_.lower() for d in doers(verb) if d.i != counted.i
+                      and d.pos_ in ("NOUN", "PROPN")
                       for tok in d.subtree if tok.pos_ in ("NOUN", "PROPN"))
     lemma = verb.lemma_.lower()
     return (lemma, nouns) if nouns and verb.pos_ == "VERB" and lemma not in LIGHT_VERBS else None

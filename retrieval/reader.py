@@ -17,6 +17,7 @@ from retrieval.dates import wrong_date_form
 from retrieval.features import BROAD_FOCUS, QUOTE_PAIRS, SentenceView, features, mismatch
 from retrieval.parsed import word_terms
 from retrieval.question import PEOPLES, Question
+from retrieval.roles import doers
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.wordnet import WordNet, wordnet
 
@@ -188,11 +189,9 @@ def _done_by_another(q: Question, view: SentenceView, cand: Candidate) -> bool:
     verb = noun.head
     if noun.dep_ not in ("dobj", "nsubjpass") or not set(tokenize(asked)) <= view.terms[verb.i]:
         return False
-    doers = [c for c in verb.children if c.dep_ == "nsubj"] + [
-        g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     # "that" or "which" of a relative clause stands for the noun the clause is about
-    doers = [verb.head if d.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else d for d in doers]
-    named = [d for d in doers if d.pos_ in ("NOUN", "PROPN")]
+    named = [d for d in (verb.head if d.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else d
+                         for d in doers(verb)) if d.pos_ in ("NOUN", "PROPN")]
     terms = {t for noun in agent for t in tokenize(noun)}
     lexicon = wordnet()
     return bool(named) and not any(

@@ -52,6 +52,12 @@ def filled(doc: Doc, i: int) -> set[Role]:
     return out
 
 
+def doers(verb: Token) -> list[Token]:
+    """Who or what does a verb: its subjects, and the nouns of a passive's "by" phrase."""
+    return [c for c in verb.children if c.dep_ == "nsubj"] + [
+        g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+
+
 def asked(doc: Doc, slot: Token) -> tuple[str, str] | None:
     """(lemma of the word, role) the question's slot token fills, unless it is a light verb."""
     role = _role(slot)
