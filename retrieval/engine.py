@@ -202,9 +202,11 @@ class Engine:
         confidence = self.model.confidence(
             signals(q, best.view, float(type_match), groups[0].score, margin))
         document = self.documents[self.sentences[best.sentence].doc]
+        # Titles judge only a person asked for by place ("Which Iranian official ...?"); the
+        # document is searched for them only then.
+        titles = titles_of(best, document.text) if q.role_place_words else ()
         if confidence < self.config.threshold or declines(
-                q, best, type_match, self.idf, _text_terms(document.title),
-                titles_of(best, document.text)):
+                q, best, type_match, self.idf, _text_terms(document.title), titles):
             return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
 
         support = supporting(groups[0], cover_of)
