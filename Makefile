@@ -4,7 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-load bench eval install clean
+.PHONY: run test test-load bench eval install clean train
+
+# The span reader's training (optional: torch and the base encoder come with the `train` extra).
+# About 3 h on 2 CPU cores; a few minutes on a GPU (DEVICE=cuda).
+DEVICE ?=
+EPOCHS ?= 4
+LR     ?= 1.5e-4
+TRAIN  := .train
+TRAINED := $(VENV)/.train-installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +38,23 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/qabot eval ../shared/eval/seeds_dev.jsonl
+
+$(TRAINED): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,train]'
+	touch $(TRAINED)
+
+train: $(TRAINED)
+	$(BIN)/python questions/build.py ../shared
+	$(BIN)/python -m retrieval.span_reader.training.base $(TRAIN)/base
+	$(BIN)/python -m retrieval.span_reader.training.examples --part train --out $(TRAIN)/train.npz
+	$(BIN)/python -m retrieval.span_reader.training.examples --part dev --out $(TRAIN)/dev.npz
+	$(BIN)/python -m retrieval.span_reader.training.train --data $(TRAIN)/train.npz \
+		--dev $(TRAIN)/dev.npz --base $(TRAIN)/base --out $(TRAIN)/weights.safetensors \
+		--epochs $(EPOCHS) --lr $(LR) $(if $(DEVICE),--device $(DEVICE))
+	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
+	$(BIN)/python -m retrieval.span_reader.training.calibrate collect --part dev
+	$(BIN)/python -m retrieval.span_reader.training.calibrate fit
+	$(BIN)/python -m retrieval.span_reader.training.provenance
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info

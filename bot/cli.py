@@ -42,6 +42,8 @@ def build_engine(
         top_k=settings.top_k, read_k=settings.read_k, threshold=settings.confidence_threshold,
         max_unseen=settings.max_unseen,
         backend=settings.bm25_backend, parse_worker=settings.parse_worker and not one_question,
+        reader=settings.reader, windows=settings.read_windows,
+        abstain_threshold=settings.abstain_threshold,
     )
     try:
         return Engine.from_folder(corpus or settings.corpus_dir, config, settings.index_dir)
@@ -61,10 +63,13 @@ def ask(
     question: Annotated[str, typer.Argument(help='The question; "-" reads it from standard input.')],
     corpus: CorpusOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Also print why: the reader, its candidates and the abstention.")] = False,
 ) -> None:
     """Answer one question and exit."""
     from bot.console import format_answer
     from bot.examples import example_questions
+    from prompts import render
 
     if question == "-":
         question = sys.stdin.read()
@@ -74,6 +79,8 @@ def ask(
         typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
         typer.echo(format_answer(answer, example_questions(corpus or settings.corpus_dir)))
+        if explain:
+            typer.echo(render("trace.txt", answer=answer))
 
 
 @app.command()

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     confidence_threshold: float = Field(default=0.15, ge=0.0, le=1.0)
     max_unseen: float = Field(default=0.5, ge=0.0, le=1.0)
     bm25_backend: Literal["sparse", "rank-bm25"] = "sparse"
+    reader: Literal["neural", "rules"] = "neural"
+    read_windows: int = Field(default=8, ge=1, le=32)
+    abstain_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     index_dir: Path = DEFAULT_INDEX_DIR
     log_level: str = "WARNING"
 

@@ -29,10 +29,11 @@ from retrieval.passages import Sentences
 from retrieval.question import Question, analyze, answer_kind_terms
 from retrieval.reader import Scored, load_model, read, signals
 from retrieval.sparse_bm25 import SparseBM25
+from retrieval.span_reader.reader import SpanReader
 from retrieval.spelling import respell
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.truecase import truecase
-from retrieval.values import Answer, Claim, Document, Evidence, Hit
+from retrieval.values import Answer, Claim, Document, Evidence, Hit, Trace, TraceCandidate
 from retrieval.window_bm25 import WindowBM25
 from retrieval.wordnet import wordnet
 
@@ -55,6 +56,11 @@ class EngineConfig:
     backend: str = "sparse"  # or "rank-bm25", the reference implementation
     context: int = 1  # neighbouring sentences indexed with each sentence
     parse_worker: bool = True  # parse about half the read sentences in a second process
+    # "neural": the fine-tuned span reader (retrieval/span_reader); "rules": the feature
+    # reader with its hand rules, kept to compare against.
+    reader: str = "neural"
+    windows: int = 8  # windows the neural reader reads (a sentence and a neighbour either side)
+    abstain_threshold: float | None = None  # None: the threshold fitted with the model
 
 
 def names_apart(q: Question, window_texts: list[str], window: frozenset[str]) -> float:
@@ -96,8 +102,11 @@ class Engine:
         self.scorers = (index.own, index.window)
         self.idf = index.idf
         self.unseen_idf = index.idf.unseen
-        self.model = load_model()
         wordnet()  # read once per process, before the first question
+        if self.config.reader == "neural":
+            self.span_reader = SpanReader.load(threshold=self.config.abstain_threshold)
+            return
+        self.model = load_model()
         self.parses = ParseCache()
         if self.config.parse_worker:
             start_worker()
@@ -113,7 +122,7 @@ class Engine:
         changed or removed.
         """
         config = config or EngineConfig()
-        if config.parse_worker:  # it loads its model while the index loads
+        if config.parse_worker and config.reader == "rules":  # it loads its model while the index loads
             start_worker()
         if cache_dir is None:
             return cls(load_corpus(folder), config)
@@ -177,11 +186,21 @@ class Engine:
         hits = tuple(self.hit(i, s) for i, s in ranked[: self.config.top_k])
         if not ranked:
             return Answer(question, None, None, (), 0.0, reason="not_found")
+        if self.config.reader == "neural":
+            return self.span_reader.answer(self, question, text, terms, ranked, hits)
+        threshold = self.config.threshold
+
+        def declined(rule: str) -> Answer:
+            return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence",
+                          trace=Trace("rules", (), 0.0, threshold, rules=(rule,)))
+
         if self.off_topic(text, terms):  # nothing is worth parsing
-            return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
+            return declined("off_topic")
         q, views = self.reading(text, ranked)
-        if role_unknown(q, self.idf) or count_unknown(q, self.idf):
-            return Answer(question, None, None, (), 0.0, passages=hits, reason="low_confidence")
+        if role_unknown(q, self.idf):
+            return declined("role_unknown")
+        if count_unknown(q, self.idf):
+            return declined("count_unknown")
         weights = self.term_weights(q)
         spans = read(q, views, self.model)
         # "Russian air strikes" answer no question about French ones, however well they read;
@@ -189,8 +208,9 @@ class Engine:
         barred = {i for i, view in views if another_parties(q, view)}
         cands = [c for c in spans if c.sentence not in barred]
         if not cands:
-            reason = "low_confidence" if spans else "not_found"
-            return Answer(question, None, None, (), 0.0, passages=hits, reason=reason)
+            if spans:
+                return declined("another_parties")
+            return Answer(question, None, None, (), 0.0, passages=hits, reason="not_found")
         groups = cluster(cands)
         best = groups[0].best
 
@@ -205,9 +225,16 @@ class Engine:
         # Titles judge only a person asked for by place ("Which Iranian official ...?"); the
         # document is searched for them only then.
         titles = titles_of(best, document.text) if q.role_place_words else ()
-        if confidence < self.config.threshold or declines(
-                q, best, type_match, self.idf, _text_terms(document.title), titles):
-            return Answer(question, None, None, (), confidence, passages=hits, reason="low_confidence")
+        fired = ("another_parties",) if barred else ()
+        if declines(q, best, type_match, self.idf, _text_terms(document.title), titles):
+            fired += ("declines",)
+        trace = Trace("rules", tuple(
+            TraceCandidate(g.best.text, self.documents[self.sentences[g.best.sentence].doc].source,
+                           round(g.score, 3)) for g in groups[:8]),
+            round(confidence, 4), threshold, rules=fired)
+        if confidence < threshold or "declines" in fired:
+            return Answer(question, None, None, (), confidence, passages=hits,
+                          reason="low_confidence", trace=trace)
 
         support = supporting(groups[0], cover_of)
         evidence = self._evidence(support) + self._more_support(best, ranked, support, cover_of)
@@ -222,12 +249,15 @@ class Engine:
         )
         return Answer(
             question, best.text, evidence[0].quote, sources, confidence,
-            evidence=tuple(evidence), conflicts=conflicts, passages=hits,
+            evidence=tuple(evidence), conflicts=conflicts, passages=hits, trace=trace,
         )
 
     def term_weights(self, q: Question) -> dict[str, float]:
         """idf of each question term; a term the corpus lacks weighs the most."""
-        return {t: self.idf.get(t, self.unseen_idf) for t in q.terms}
+        return self.term_weights_of(q.terms)
+
+    def term_weights_of(self, terms: Sequence[str]) -> dict[str, float]:
+        return {t: self.idf.get(t, self.unseen_idf) for t in terms}
 
     def unseen_share(self, terms: Sequence[str], seen: frozenset[str] = frozenset()) -> float:
         """The share of the question's weight on terms the corpus never uses (and `seen`

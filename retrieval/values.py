@@ -64,6 +64,28 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class TraceCandidate:
+    """An answer the reader weighed: its text, the source it read it in, its score."""
+
+    text: str
+    source: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Why the engine said what it said: the reader used, the candidates it weighed, the
+    rules that fired, and the abstention score against its threshold."""
+
+    reader: str
+    candidates: tuple[TraceCandidate, ...]
+    score: float
+    threshold: float
+    rules: tuple[str, ...] = ()
+    features: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the engine says about a question; `text` is None when it abstains.
 
@@ -80,6 +102,7 @@ class Answer:
     conflicts: tuple[Claim, ...] = ()
     passages: tuple[Hit, ...] = ()
     reason: str | None = None
+    trace: Trace | None = None
 
     @property
     def found(self) -> bool:
@@ -100,4 +123,5 @@ class Answer:
                 for c in self.conflicts
             ],
             "passages": [asdict(h) for h in self.passages],
+            "trace": asdict(self.trace) if self.trace else None,
         }

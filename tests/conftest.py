@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import Engine
+from collections.abc import Sequence
+from dataclasses import replace
+
+from retrieval import Document, Engine, EngineConfig
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -30,6 +33,17 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def seeds_engine() -> Engine:
     """The engine on seeds/, built once per test session."""
     return Engine.from_folder(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def rules_seeds_engine() -> Engine:
+    """The engine on seeds/ with the earlier rule reader (kept selectable to compare)."""
+    return Engine.from_folder(SEEDS, EngineConfig(reader="rules"))
+
+
+def rules_engine(documents: Sequence[Document], config: EngineConfig | None = None) -> Engine:
+    """An engine on literal documents with the rule reader, whose rules these tests pin."""
+    return Engine(documents, replace(config or EngineConfig(), reader="rules"))
 
 
 def write_corpus(root: Path, files: dict[str, str | bytes]) -> Path:

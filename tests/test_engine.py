@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from tests.conftest import rules_engine
 from retrieval import Answer, Engine, EngineConfig
 from retrieval.decline import count_unknown
 from retrieval.normalize import same_answer
@@ -20,7 +21,7 @@ def doc(source: str, title: str, body: str) -> Document:
 def news(*docs: Document, config: EngineConfig | None = None) -> Engine:
     """An engine over the given articles and one about something else entirely."""
     other = doc("999", "Markets", "Grain prices rose on Monday. Traders expect a good harvest.")
-    return Engine([*docs, other], config)
+    return rules_engine([*docs, other], config)
 
 
 def declined(a: Answer) -> bool:
@@ -30,7 +31,7 @@ def declined(a: Answer) -> bool:
 
 @pytest.fixture(scope="module")
 def city_engine() -> Engine:
-    return Engine([
+    return rules_engine([
         doc("001", "Bridge opens", "The new Harbour Bridge opened on March 3, 2019. "
             "Mayor Anna Berg cut the ribbon in front of 5,000 people."),
         doc("002", "City news", "The Harbour Bridge opened on March 3, 2019, after four years of work. "
@@ -89,7 +90,7 @@ def test_odd_questions_never_raise(city_engine, question):
 
 
 def test_conflicting_numbers_are_reported_with_each_source():
-    engine = Engine([
+    engine = rules_engine([
         doc("010", "Flood toll", "Officials said the flood killed 120 people in the valley."),
         doc("011", "Valley flood", "Rescuers said the flood killed 300 people in the valley."),
         doc("012", "Markets", "Grain prices rose on Monday."),
@@ -107,29 +108,29 @@ def test_json_has_the_documented_fields(city_engine):
     assert city_engine.answer("").to_json()["answer"] is None
 
 
-def test_seed_corpus_syria_talks(seeds_engine):
-    a = seeds_engine.answer("When were the Syria talks due to start?")
+def test_seed_corpus_syria_talks(rules_seeds_engine):
+    a = rules_seeds_engine.answer("When were the Syria talks due to start?")
     assert a.found and same_answer(a.text, "Jan 25")
     assert a.quote == "The Syria peace talks are due to begin on January 25."
     assert {"000", "001", "003"} <= set(a.sources)
 
 
 def test_qualifiers_stay_whole_in_answers():
-    engine = Engine([doc("030", "Toll", "Officials said at least 3,000 people were killed in the flood.")])
+    engine = rules_engine([doc("030", "Toll", "Officials said at least 3,000 people were killed in the flood.")])
     a = engine.answer("How many people were killed in the flood?")
     assert a.found and not a.text.startswith("least")
 
 
 def test_a_one_document_corpus_still_answers():
     # BM25Okapi gives every term of a tiny corpus a zero or negative idf.
-    engine = Engine([doc("040", "Harbour", "The ferry leaves the harbour at 7 am every day.")])
+    engine = rules_engine([doc("040", "Harbour", "The ferry leaves the harbour at 7 am every day.")])
     a = engine.answer("When does the ferry leave the harbour?")
     assert a.found and "7 am" in a.text
 
 
 def test_window_terms_are_the_terms_of_the_joined_window():
     """Windows are unions of cached per-sentence terms; joining the texts gives the same set."""
-    engine = Engine([
+    engine = rules_engine([
         doc("001", "U.S. Größe", "Prices rose 1,000 times in the U.S. Katyń 3,000 e.g. he left. "
             "Then (10,000) cafés opened. Wörter कि हिन्दी. Last one."),
         doc("002", "Other", "A single sentence here with WHO and IT."),
@@ -192,19 +193,19 @@ def test_the_kind_of_answer_asked_for_need_not_be_a_word_of_the_corpus():
 
 
 def test_a_who_question_about_a_role_the_corpus_never_names_is_not_answered(
-        city_engine, seeds_engine):
+        city_engine, rules_seeds_engine):
     assert city_engine.answer("Who is the mayor of the city?").text == "Anna Berg"
     # Saudi Arabia and a person are in the news; a king is not, so neither is the answer.
-    a = seeds_engine.answer("Who is the king of Saudi Arabia?")
+    a = rules_seeds_engine.answer("Who is the king of Saudi Arabia?")
     assert declined(a)
 
 
-def test_a_question_typed_as_keywords_is_answered(seeds_engine):
-    a = seeds_engine.answer("syria talks start date")
+def test_a_question_typed_as_keywords_is_answered(rules_seeds_engine):
+    a = rules_seeds_engine.answer("syria talks start date")
     assert a.text in ("January 25", "Jan 25") and {"000", "001", "003"} <= set(a.sources)
 
 
-def test_a_role_the_corpus_says_in_other_words_is_answered_where_it_says_it(seeds_engine):
+def test_a_role_the_corpus_says_in_other_words_is_answered_where_it_says_it(rules_seeds_engine):
     engine = news(
         doc("091", "Agency", "The agency's chief, Jo Roe, opened the new office on Monday. "
             "Sam Poe, a human rights lawyer, spoke at the opening."),
@@ -213,7 +214,7 @@ def test_a_role_the_corpus_says_in_other_words_is_answered_where_it_says_it(seed
     )
     assert engine.answer("Who is the head of the agency that opened an office?").text == "Jo Roe"
     # "Human" (of "Human Rights") is a word for "man" too, but not where an answer is.
-    assert declined(seeds_engine.answer("Who was the first man on the Moon?"))
+    assert declined(rules_seeds_engine.answer("Who was the first man on the Moon?"))
 
 
 def test_a_count_of_something_the_corpus_never_names_is_not_answered():
@@ -336,7 +337,7 @@ def test_a_question_in_other_words_finds_the_matching_part_of_the_sentence():
 
 
 def test_a_name_of_several_words_counts_only_when_the_window_has_it_whole_or_abbreviated():
-    engine = Engine([
+    engine = rules_engine([
         doc("001", "Warsaw", "The building was designed by architects Marek Budzynski and "
             "Zbigniew Badowski."),
         doc("002", "War", "The group lost ground. IS fighters left the town in May."),

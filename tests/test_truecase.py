@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import rules_engine
 from retrieval import Engine
 from retrieval.nlp import pipeline
 from retrieval.truecase import truecase
@@ -55,7 +56,7 @@ def test_a_question_with_any_capital_is_left_as_typed(question):
 
 def test_a_lowercase_question_is_read_as_its_capitalised_form():
     # Without the capital, "madaya" is no place: the count told of Aleppo would answer.
-    engine = Engine([
+    engine = rules_engine([
         Document("001", "Syria", "001.txt", "Syria\n\nPeople in Madaya are starving under a siege. "
                  "In Aleppo, air strikes killed 25 people on Wednesday."),
         Document("002", "Markets", "002.txt", "Markets\n\nGrain prices rose on Monday."),
@@ -68,7 +69,7 @@ def test_a_lowercase_question_is_read_as_its_capitalised_form():
 
 def test_a_question_in_capitals_is_read_as_its_capitalised_form():
     # In capitals every word looks like an acronym or a name: "IS" and "THE" included.
-    engine = Engine([
+    engine = rules_engine([
         Document("001", "Bridge", "001.txt", "Bridge\n\nThe Harbour Bridge opened on March 3, 2019. "
                  "Mayor Anna Berg cut the ribbon."),
         Document("002", "Markets", "002.txt", "Markets\n\nGrain prices rose on Monday."),

@@ -1,0 +1,1 @@
+"""Fitting and exporting the span reader (needs the `train` extra: torch, onnx)."""

@@ -1,0 +1,205 @@
+"""Answer every question of a part with abstention off, fit the abstention on dev, report.
+
+    python -m retrieval.span_reader.training.calibrate collect --part dev
+    python -m retrieval.span_reader.training.calibrate fit          # writes reader.json
+    python -m retrieval.span_reader.training.calibrate report --part test
+
+`collect` keeps each question's best answer, its sources and the reader's features in
+.train/preds-PART.jsonl; `fit` learns which answers are right from the dev part only (BBC
+News searched over its odd-numbered articles, as everything fitted is) and picks the one
+threshold that maximises the mean overall score over the dev sets; `report` scores a part
+with the fitted abstention, by the rules of shared/eval/score.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.engine import Engine, EngineConfig
+from retrieval.evaluate import is_correct, score
+from retrieval.span_reader.abstain import FEATURES, Abstention, vector
+from retrieval.span_reader.model import MODEL_DIR, SETTINGS_FILE
+from retrieval.span_reader.windows import reading_windows
+from retrieval.tokenize import tokenize
+
+ROOT = Path(__file__).resolve().parents[3]
+SHARED = ROOT.parent / "shared"
+WORK = ROOT / ".train"
+CACHE = ROOT / ".cache" / "index"
+SETS = ("bbc", "seeds", "squad", "squad2")
+# The sets whose mean overall score picks the threshold: those with unanswerable questions
+# (SQuAD v1.1 has none, and would always vote for answering).
+ABSTAIN_SETS = ("bbc", "seeds", "squad2")
+
+
+def odd_bbc() -> Path:
+    """A folder of links to BBC News's odd-numbered articles (outside the repository)."""
+    folder = Path(tempfile.gettempdir()) / "qabot-bbc-odd"
+    folder.mkdir(exist_ok=True)
+    for path in (SHARED / "corpora" / "bbc-news").glob("*.txt"):
+        link = folder / path.name
+        if int(path.name[:4]) % 2 and not link.exists():
+            link.symlink_to(path)
+    return folder
+
+
+def corpus_of(name: str, part: str) -> Path:
+    if name == "bbc":
+        return odd_bbc() if part in ("train", "dev") else SHARED / "corpora" / "bbc-news"
+    if name == "seeds":
+        return ROOT / "seeds"
+    return SHARED / "eval" / "squad-dev" / "corpus"
+
+
+def collect(part: str, reader: str) -> Path:
+    out = WORK / f"preds-{part}{'' if reader == 'neural' else '-' + reader}.jsonl"
+    engines: dict[Path, Engine] = {}
+    with out.open("w", encoding="utf-8") as f:
+        for name in SETS:
+            corpus = corpus_of(name, part)
+            if corpus not in engines:
+                engines[corpus] = Engine.from_folder(
+                    corpus, EngineConfig(reader=reader, parse_worker=False), CACHE)
+                if reader == "neural":  # answer always: the fit decides when not to
+                    engines[corpus].span_reader.abstention = Abstention(
+                        (0.0,) * len(FEATURES), 0.0, 0.0, (0.0,) * len(FEATURES),
+                        (1.0,) * len(FEATURES))
+            engine = engines[corpus]
+            began = time.perf_counter()
+            rows = [json.loads(x) for x in (ROOT / "questions" / part / f"{name}.jsonl").open()]
+            for row in rows:
+                a = engine.answer(row["question"])
+                f.write(json.dumps({
+                    "recall": answer_recall(engine, row),
+                    "candidates": [[c.text, c.source, c.score] for c in a.trace.candidates]
+                    if a.trace else [],
+                    "id": row.get("id", ""), "set": name, "question": row["question"],
+                    "gold": row["answers"], "gold_sources": row["sources"],
+                    "answer": a.text, "sources": list(a.sources),
+                    "features": dict(a.trace.features) if a.trace else None,
+                    "confidence": a.confidence,
+                }, ensure_ascii=False) + "\n")
+            print(f"{name}: {len(rows)} questions, {(time.perf_counter() - began) / len(rows) * 1000:.0f} ms each",
+                  flush=True)
+    return out
+
+
+def answer_recall(engine: Engine, row: dict) -> bool | None:
+    """Whether a window the reader reads quotes a gold answer (None when unanswerable)."""
+    if not row["answers"]:
+        return None
+    text = engine.prepared(row["question"])
+    ranked = engine.ranked(tokenize(text), engine.config.support_k)
+    windows = reading_windows(engine.sentences, engine.documents, ranked, engine.config.windows)
+    read = " ".join(" ".join(w.texts) for w in windows).lower()
+    return any(a.lower() in read for a in row["answers"])
+
+
+def load_preds(part: str, suffix: str = "") -> list[dict]:
+    return [json.loads(x) for x in (WORK / f"preds-{part}{suffix}.jsonl").open()]
+
+
+def right(row: dict) -> bool:
+    return bool(row["gold"]) and bool(row["answer"]) and is_correct(row["answer"], row["gold"])
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000) -> tuple[np.ndarray, float]:
+    """Weights and bias of a logistic regression by gradient descent (standardised inputs)."""
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        grad_w = x.T @ (p - y) / len(y) + l2 * w / len(y)
+        grad_b = float(np.mean(p - y))
+        w -= 0.5 * grad_w
+        b -= 0.5 * grad_b
+    return w, b
+
+
+def decided(rows: list[dict], abstention: Abstention) -> list[dict]:
+    """The rows' predictions with the abstention applied."""
+    out = []
+    for row in rows:
+        keep = row["features"] is not None and abstention.probability(row["features"]) >= abstention.threshold
+        out.append({"answer": row["answer"] if keep else None, "sources": row["sources"] if keep else []})
+    return out
+
+
+def overall_by_set(rows: list[dict], abstention: Abstention) -> dict[str, float]:
+    by_set: dict[str, float] = {}
+    for name in SETS:
+        subset = [r for r in rows if r["set"] == name]
+        if subset:
+            gold = [{"answers": r["gold"], "sources": r["gold_sources"]} for r in subset]
+            by_set[name] = score(gold, decided(subset, abstention)).overall
+    return by_set
+
+
+def fit() -> dict:
+    rows = [r for r in load_preds("dev") if r["features"] is not None]
+    x = np.array([vector(r["features"]) for r in rows], dtype=float)
+    y = np.array([right(r) for r in rows], dtype=float)
+    means, scales = x.mean(0), x.std(0) + 1e-9
+    w, b = fit_logistic((x - means) / scales, y)
+    base = Abstention(tuple(w), b, 0.5, tuple(means), tuple(scales))
+    all_rows = load_preds("dev")
+    best_t, best_v = 0.5, -1.0
+    for t in np.arange(0.05, 0.951, 0.01):
+        trial = Abstention(base.weights, base.bias, float(t), base.means, base.scales)
+        by_set = overall_by_set(all_rows, trial)
+        v = float(np.mean([by_set[name] for name in ABSTAIN_SETS]))
+        if v > best_v:
+            best_t, best_v = float(t), v
+    fitted = {"features": list(FEATURES), "weights": [round(v, 5) for v in w], "bias": round(b, 5),
+              "means": [round(v, 5) for v in means], "scales": [round(v, 5) for v in scales],
+              "threshold": round(best_t, 2)}
+    path = MODEL_DIR / SETTINGS_FILE
+    settings = json.loads(path.read_text())
+    settings["abstain"] = fitted
+    path.write_text(json.dumps(settings, indent=1) + "\n")
+    print(f"threshold {best_t:.2f}: mean dev overall {best_v:.3f}")
+    return fitted
+
+
+def report(part: str, suffix: str = "") -> None:
+    rows = load_preds(part, suffix)
+    if suffix:  # another reader: its own decisions as they came
+        abst = None
+    else:
+        settings = json.loads((MODEL_DIR / SETTINGS_FILE).read_text())
+        abst = Abstention.from_settings(settings.get("abstain"))
+    for name in SETS:
+        subset = [r for r in rows if r["set"] == name]
+        if not subset:
+            continue
+        gold = [{"answers": r["gold"], "sources": r["gold_sources"]} for r in subset]
+        preds = decided(subset, abst) if abst else [
+            {"answer": r["answer"], "sources": r["sources"]} for r in subset]
+        recall = [r["recall"] for r in subset if r.get("recall") is not None]
+        shown = f", answer recall {sum(recall) / len(recall):.2f}" if recall else ""
+        print(f"{part:5} {name:7} {len(subset):4}  {score(gold, preds).summary()}{shown}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("step", choices=["collect", "fit", "report"])
+    parser.add_argument("--part", default="dev", choices=["train", "dev", "test"])
+    parser.add_argument("--reader", default="neural", choices=["neural", "rules"])
+    args = parser.parse_args()
+    suffix = "" if args.reader == "neural" else "-" + args.reader
+    if args.step == "collect":
+        collect(args.part, args.reader)
+        report(args.part, suffix)
+    elif args.step == "fit":
+        fit()
+        report("dev")
+    else:
+        report(args.part, suffix)
+
+
+if __name__ == "__main__":
+    main()

