@@ -29,7 +29,8 @@ def one(corpus: str, reader: str, questions: str, n: int) -> dict:
     engine = Engine.from_folder(corpus, EngineConfig(reader=reader, parse_worker=reader == "rules"),
                                 ROOT / ".cache" / "index")
     ready = time.perf_counter() - began
-    rows = [json.loads(x)["question"] for x in Path(questions).open()][:n]
+    with Path(questions).open(encoding="utf-8") as f:
+        rows = [json.loads(x)["question"] for x in f][:n]
     for q in rows[:10]:
         engine.answer(q)
     times = []

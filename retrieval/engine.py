@@ -12,12 +12,17 @@ import numpy as np
 from spacy.tokens import Doc
 
 from retrieval.bm25 import top_k
-from retrieval.corpus import load_corpus
-from retrieval.decline import another_parties, count_unknown, declines, role_unknown
-from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
 from retrieval.candidates import Candidate
+from retrieval.corpus import load_corpus
+from retrieval.corroborate import SUPPORT_COVER, cluster, rivals, supporting
+from retrieval.decline import another_parties, count_unknown, declines, role_unknown
 from retrieval.features import (
-    SentenceView, coverage, is_type_match, refers_back, sentence_view, token_terms,
+    SentenceView,
+    coverage,
+    is_type_match,
+    refers_back,
+    sentence_view,
+    token_terms,
 )
 from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
@@ -28,8 +33,8 @@ from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
 from retrieval.question import Question, analyze, answer_kind_terms
 from retrieval.reader import Scored, load_model, read, signals
-from retrieval.sparse_bm25 import SparseBM25
 from retrieval.span_reader.reader import SpanReader
+from retrieval.sparse_bm25 import SparseBM25
 from retrieval.spelling import respell
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.truecase import truecase

@@ -56,15 +56,16 @@ def corpus_of(name: str, part: str) -> Path:
     return SHARED / "eval" / "squad-dev" / "corpus"
 
 
-def collect(part: str, reader: str) -> Path:
-    out = WORK / f"preds-{part}{'' if reader == 'neural' else '-' + reader}.jsonl"
+def collect(part: str, reader: str, windows: int | None = None) -> Path:
+    out = WORK / f"preds-{part}{'' if reader == 'neural' else '-' + reader}{f'-w{windows}' if windows else ''}.jsonl"
     engines: dict[Path, Engine] = {}
     with out.open("w", encoding="utf-8") as f:
         for name in SETS:
             corpus = corpus_of(name, part)
             if corpus not in engines:
                 engines[corpus] = Engine.from_folder(
-                    corpus, EngineConfig(reader=reader, parse_worker=False), CACHE)
+                    corpus, EngineConfig(reader=reader, parse_worker=False,
+                                         windows=windows or EngineConfig.windows), CACHE)
                 if reader == "neural":  # answer always: the fit decides when not to
                     engines[corpus].span_reader.abstention = Abstention(
                         (0.0,) * len(FEATURES), 0.0, 0.0, (0.0,) * len(FEATURES),
@@ -167,7 +168,7 @@ def fit() -> dict:
 
 def report(part: str, suffix: str = "") -> None:
     rows = load_preds(part, suffix)
-    if suffix:  # another reader: its own decisions as they came
+    if suffix.startswith("-rules"):  # another reader: its own decisions as they came
         abst = None
     else:
         settings = json.loads((MODEL_DIR / SETTINGS_FILE).read_text())
@@ -189,11 +190,12 @@ def main() -> None:
     parser.add_argument("step", choices=["collect", "fit", "report"])
     parser.add_argument("--part", default="dev", choices=["train", "dev", "test"])
     parser.add_argument("--reader", default="neural", choices=["neural", "rules"])
+    parser.add_argument("--windows", type=int, help="windows read (default: the engine's)")
     args = parser.parse_args()
     suffix = "" if args.reader == "neural" else "-" + args.reader
     if args.step == "collect":
-        collect(args.part, args.reader)
-        report(args.part, suffix)
+        collect(args.part, args.reader, args.windows)
+        report(args.part, suffix + (f"-w{args.windows}" if args.windows else ""))
     elif args.step == "fit":
         fit()
         report("dev")

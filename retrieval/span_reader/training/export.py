@@ -63,7 +63,7 @@ def agreement(model: SpanModel, onnx_path: Path, data: Path, n: int = 256) -> di
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     os_, oe = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
     pad = mask == 0
-    pick = lambda x: np.where(pad, -1e9, x).argmax(-1)  # noqa: E731
+    pick = lambda x: np.where(pad, -1e9, x).argmax(-1)
     return {
         "start_agree": float((pick(ts.numpy()) == pick(os_)).mean()),
         "end_agree": float((pick(te.numpy()) == pick(oe)).mean()),

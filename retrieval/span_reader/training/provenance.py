@@ -45,8 +45,8 @@ def main() -> None:
         runs = json.loads(args.grid.read_text())
         chosen = next(r for r in runs if r.get("chosen"))
         made["training"] = {
-            "command": "python -m retrieval.span_reader.training.grid (make train EPOCHS=%d LR=%g)"
-                       % (chosen["epochs"], chosen["lr"]),
+            "command": "python -m retrieval.span_reader.training.grid "
+                       f"(make train EPOCHS={chosen['epochs']} LR={chosen['lr']:g})",
             "seed": int(chosen["args"]["seed"]), "device": chosen["device"],
             "epochs": chosen["epochs"], "lr": chosen["lr"], "batch_questions": int(chosen["args"]["batch"]),
             "questions": chosen["questions"], "windows": chosen["windows"],

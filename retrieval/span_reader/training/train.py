@@ -13,11 +13,11 @@ import argparse
 import json
 import math
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import torch
-from torch.nn import functional as F
 
 from retrieval.span_reader.training.base import check_base
 from retrieval.span_reader.training.bert import from_base
@@ -41,7 +41,7 @@ def question_windows(groups: torch.Tensor) -> list[torch.Tensor]:
     """The window indices of each question (a question's windows are stored together)."""
     bounds = torch.nonzero(torch.diff(groups, prepend=groups[:1] - 1)).flatten().tolist()
     bounds.append(len(groups))
-    return [torch.arange(a, b) for a, b in zip(bounds, bounds[1:])]
+    return [torch.arange(a, b) for a, b in pairwise(bounds)]
 
 
 def batch_of(data: dict, questions: list[torch.Tensor], device: str) -> dict[str, torch.Tensor]:
@@ -63,7 +63,7 @@ def shared_loss(logits: torch.Tensor, positions: torch.Tensor, batch: dict) -> t
     The gold positions are every quoted answer occurrence, or for a question without an
     answer in its windows, every window's [CLS].
     """
-    windows, width = logits.shape
+    windows = logits.shape[0]
     logits = logits.float().masked_fill(batch["attention_mask"] == 0, -1e4)
     gold = torch.zeros_like(logits, dtype=torch.bool)
     rows = torch.arange(windows, device=logits.device)[:, None].expand_as(positions)

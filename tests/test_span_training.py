@@ -1,0 +1,58 @@
+"""The span reader's training code (runs where the `train` extra, with torch, is installed)."""
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from retrieval.span_reader.training.bert import SpanModel, checkpoint_name
+from retrieval.span_reader.training.train import question_windows, shared_loss
+
+CONFIG = {"hidden_size": 32, "layer_norm_eps": 1e-12, "hidden_dropout_prob": 0.0,
+          "vocab_size": 50, "max_position_embeddings": 16, "type_vocab_size": 2,
+          "num_attention_heads": 4, "intermediate_size": 64, "num_hidden_layers": 2}
+
+
+def test_every_encoder_parameter_has_a_checkpoint_name_and_only_the_head_is_new() -> None:
+    names = {n: checkpoint_name(n) for n in SpanModel(CONFIG).state_dict()}
+    assert names["layers.1.query.weight"] == "encoder.layer.1.attention.self.query.weight"
+    assert names["emb_norm.bias"] == "embeddings.LayerNorm.bias"
+    assert [n for n, c in names.items() if c is None] == ["span.weight", "span.bias"]
+
+
+def test_padding_changes_no_logit_of_the_real_tokens() -> None:
+    torch.manual_seed(0)
+    model = SpanModel(CONFIG).eval()
+    ids = torch.tensor([[1, 5, 6, 2, 7, 8, 2]])
+    padded = torch.cat([ids, torch.zeros(1, 3, dtype=torch.long)], 1)
+    mask = torch.cat([torch.ones_like(ids), torch.zeros(1, 3, dtype=torch.long)], 1)
+    a, _ = model(ids, torch.ones_like(ids), torch.zeros_like(ids))
+    b, _ = model(padded, mask, torch.zeros_like(padded))
+    assert torch.allclose(a, b[:, :7], atol=1e-5)
+
+
+def test_questions_are_the_runs_of_equal_group_numbers() -> None:
+    groups = question_windows(torch.tensor([0, 0, 0, 1, 2, 2]))
+    assert [g.tolist() for g in groups] == [[0, 1, 2], [3], [4, 5]]
+
+
+def batch(positions: list[list[int]], slots: list[int], width: int = 5) -> dict:
+    return {"attention_mask": torch.ones(len(slots), width, dtype=torch.long),
+            "slot": torch.tensor(slots), "questions": max(slots) + 1,
+            "starts": torch.tensor(positions)}
+
+
+def test_the_loss_is_shared_across_a_questions_windows() -> None:
+    b = batch([[3, -1], [-1, -1]], [0, 0])
+    logits = torch.zeros(2, 5)
+    base = shared_loss(logits, b["starts"], b)
+    assert base == pytest.approx(torch.log(torch.tensor(10.0)).item())  # 1 gold of 10 places
+    logits[1, 2] = 5.0  # another window's wrong token grows: the gold's share shrinks
+    assert shared_loss(logits, b["starts"], b) > base
+
+
+def test_a_question_without_an_answer_has_every_windows_cls_for_gold() -> None:
+    b = batch([[-1, -1], [-1, -1]], [0, 0])
+    logits = torch.zeros(2, 5)
+    logits[:, 0] = 10.0
+    assert shared_loss(logits, b["starts"], b) < 0.01
