@@ -158,11 +158,20 @@ def _evidence(engine: Engine, i: int, answer: str) -> Evidence:
     return Evidence(doc.source, doc.title, sent.text, answer)
 
 
+# Particles inside names, written or left out at will: "Bashar al-Assad", "Bashar Assad".
+_PARTICLES = frozenset({"al", "el", "ad", "bin", "ibn", "de", "da", "di", "van", "von", "der"})
+
+
 def same(a: str, b: str) -> bool:
-    """Two answers that name one thing: one inside the other ("Lavrov", "Sergei Lavrov") or
-    spelt another way ("Sergei", "Sergey")."""
-    ka, kb = answer_key(a), answer_key(b)
+    """Two answers that name one thing: one inside the other ("Lavrov", "Sergei Lavrov"),
+    spelt another way ("Sergei", "Sergey") or with a name's particle left out."""
+    ka, kb = _name_key(a), _name_key(b)
     return bool(ka) and bool(kb) and (_contains(ka, kb) or _contains(kb, ka) or same_answer(a, b))
+
+
+def _name_key(text: str) -> tuple[str, ...]:
+    key = answer_key(text)
+    return tuple(t for t in key if t not in _PARTICLES) or key
 
 
 def _has_digit(text: str) -> bool:
