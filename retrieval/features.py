@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
 from retrieval.candidates import Candidate
+from retrieval.coverage import coverage
 from retrieval.dates import date_form
 from retrieval.parsed import Tokens, tokens
 from retrieval.question import Question
@@ -73,12 +73,6 @@ class SentenceView:
     @cached_property
     def total_weight(self) -> float:
         return sum(self.weight) or 1.0
-
-
-def coverage(present: AbstractSet[str], weights: dict[str, float]) -> float:
-    """The idf-weighted share of the question's terms found in `present`."""
-    total = sum(weights.values()) or 1.0
-    return sum(w for t, w in weights.items() if t in present) / total
 
 
 def token_terms(doc: Doc) -> tuple[frozenset[str], ...]:

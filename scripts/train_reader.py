@@ -51,7 +51,7 @@ def examples(engine: Engine, rows: list[dict]) -> list[Example]:
         ranked = engine.ranked(tokenize(text), engine.config.support_k)
         if not ranked:
             continue
-        q, views = engine.reading(text, ranked)
+        q, views = engine.rule_reader.reading(text, ranked)
         feats, texts, cand_views = [], [], []
         for _, view, cand, f in featurize(q, views):
             feats.append(f)
@@ -164,7 +164,7 @@ def out_of_corpus(corpus: Path, rows: list[dict], per_article: int) -> list[Exam
     docs = load_corpus(corpus)
     out = []
     for doc in docs:
-        others = Engine([d for d in docs if d.source != doc.source])
+        others = Engine([d for d in docs if d.source != doc.source], EngineConfig(reader="rules"))
         asked = [r for r in rows if doc.source in (r.get("sources") or [])][:per_article]
         out.extend(examples(others, [{**r, "answers": []} for r in asked]))
     return out
@@ -223,7 +223,7 @@ def main() -> None:
     parser.add_argument("--folds", action="store_true", help="Also report leave-one-article-out accuracy.")
     args = parser.parse_args()
     squad = args.shared / "eval" / "squad-dev"
-    engine = Engine.from_folder(squad / "corpus", EngineConfig())
+    engine = Engine.from_folder(squad / "corpus", EngineConfig(reader="rules"))
     v1 = examples(engine, read_jsonl(squad / "questions.jsonl"))
     v2 = examples(engine, read_jsonl(squad / "questions-v2-with-unanswerable.jsonl"))
     exact = sum(any(score_tokens(t) in [score_tokens(g) for g in ex.golds] for t in ex.texts) for ex in v1)

@@ -186,7 +186,7 @@ def test_the_kind_of_answer_asked_for_need_not_be_a_word_of_the_corpus():
     assert a.found and a.text == "CNN" and a.sources == ("060",)
     # Nor does its confidence count the kind as a word the corpus lacks.
     question = "Which news network interviewed Lavrov on Wednesday?"
-    _, views = engine.reading(question, engine.ranked(tokenize(question), 5))
+    _, views = engine.rule_reader.reading(question, engine.ranked(tokenize(question), 5))
     assert views[0][1].unseen == 0 and views[0][1].missing == 0
     # The rest of the question must still be about the corpus.
     assert declined(engine.answer("Which news network broadcast the marathon final on Wednesday?"))
@@ -231,7 +231,7 @@ def test_a_count_of_something_the_corpus_never_names_is_not_answered():
 
 
 def _question(engine: Engine, text: str):
-    q, _ = engine.reading(text, engine.ranked(tokenize(text), 5))
+    q, _ = engine.rule_reader.reading(text, engine.ranked(tokenize(text), 5))
     return q
 
 
@@ -344,7 +344,7 @@ def test_a_name_of_several_words_counts_only_when_the_window_has_it_whole_or_abb
     ])
 
     def apart(question: str) -> dict[str, float]:
-        _, views = engine.reading(question, engine.ranked(tokenize(question), 5))
+        _, views = engine.rule_reader.reading(question, engine.ranked(tokenize(question), 5))
         return {engine.sentences[i].text[:12]: v.names_apart for i, v in views}
 
     assert apart("Who designed the building with Zbigniew Marek?")["The building"] == 1.0
