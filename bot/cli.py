@@ -1,11 +1,13 @@
 """The `qabot` command: console, ask, eval, index, run and telegram."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import secrets
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 from urllib.parse import urlsplit
@@ -45,8 +47,12 @@ def build_engine(
         reader=settings.reader, windows=settings.read_windows,
         abstain_threshold=settings.abstain_threshold,
     )
+    folder = corpus or settings.corpus_dir
+    if folder.is_file():
+        _fail(f"the corpus must be a folder of documents, and {folder} is a file: "
+              "put it in a folder and give the folder")
     try:
-        return Engine.from_folder(corpus or settings.corpus_dir, config, settings.index_dir)
+        return Engine.from_folder(folder, config, settings.index_dir)
     except CorpusError as err:
         typer.echo(f"qabot: {err}", err=True)
         raise typer.Exit(2) from None
@@ -110,7 +116,8 @@ def console(corpus: CorpusOpt = None) -> None:
     from bot.console import interact
 
     settings = settings_from_env()
-    interact(build_engine(settings, corpus), str(corpus or settings.corpus_dir))
+    with _quiet_interrupt():
+        interact(build_engine(settings, corpus), str(corpus or settings.corpus_dir))
 
 
 @app.command("eval")
@@ -121,9 +128,13 @@ def evaluate(
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="One line per question.")] = False,
 ) -> None:
     """Score the engine on a question set."""
-    from bot.evaluation import run_eval
+    from bot.evaluation import BadQuestions, read_rows, run_eval
 
     settings = settings_from_env()
+    try:
+        read_rows(questions)  # before the engine loads: a bad file is a quick one-line error
+    except BadQuestions as err:
+        _fail(str(err))
     run_eval(build_engine(settings, corpus), questions, predictions, verbose)
 
 
@@ -136,7 +147,9 @@ def run(corpus: CorpusOpt = None) -> None:
     if settings.telegram_token is not None:
         serve_telegram(settings, corpus)
         return
-    interact(build_engine(settings, corpus), str(corpus or settings.corpus_dir), telegram_hint=True)
+    with _quiet_interrupt():
+        interact(build_engine(settings, corpus), str(corpus or settings.corpus_dir),
+                 telegram_hint=True)
 
 
 @app.command()
@@ -194,6 +207,15 @@ def _host_port(listen: str) -> tuple[str, int]:
     if not host or not port.isdigit():
         raise typer.BadParameter("use HOST:PORT, e.g. 0.0.0.0:8443", param_hint="--listen")
     return host.strip("[]"), int(port)
+
+
+@contextlib.contextmanager
+def _quiet_interrupt() -> Iterator[None]:
+    """Ctrl-C while the engine loads or a question is answered ends the console quietly."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo()
 
 
 def _fail(message: str) -> NoReturn:

@@ -11,13 +11,16 @@ from retrieval import Answer, Engine
 HISTORY = Path.home() / ".qabot_history"
 
 
+QUIT_WORDS = frozenset({"exit", "quit"})
+
+
 def format_answer(answer: Answer, examples: tuple[str, ...] = ()) -> str:
     """The plain-text reply for an answer; `examples` are offered when the question is empty."""
     return render("answer.txt", answer=answer, examples=examples)
 
 
 def interact(engine: Engine, corpus: str, telegram_hint: bool = False) -> None:
-    """Question-answer loop with line editing and history, until EOF or an empty line."""
+    """Question-answer loop with line editing and history, until EOF, `exit` or `quit`."""
     with contextlib.suppress(ImportError):
         import readline
 
@@ -34,7 +37,9 @@ def interact(engine: Engine, corpus: str, telegram_hint: bool = False) -> None:
                 question = input("\n? ")
             except EOFError:
                 break
-            if not question.strip():
+            if not question.strip():  # an Enter too many is easily typed: not a way out
+                continue
+            if question.strip().lower() in QUIT_WORDS:
                 break
             print(format_answer(engine.answer(question), examples))
     except KeyboardInterrupt:

@@ -59,3 +59,35 @@ def test_eval_writes_predictions_in_order(tmp_path: Path):
     assert [p["question"] for p in got] == [r["question"] for r in rows]
     assert got[1]["answer"] is None
     assert "abstained 1/1" in out.stdout
+
+
+def test_the_console_ignores_an_empty_line_and_ends_on_quit():
+    out = run("console", stdin="\nWhen were the Syria talks due to start?\nquit\nWho is Kerry?\n")
+    assert out.returncode == 0, out.stderr
+    assert "January 25" in out.stdout
+    assert out.stdout.count("\n? ") == 3  # the empty line, the question, then quit: no fourth
+
+
+def test_eval_names_the_line_without_a_question(tmp_path: Path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "Who?"}\n{"query": "Who?"}\n')
+    out = run("eval", str(questions))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip() == f'qabot: {questions} line 2 has no "question" string'
+
+
+def test_eval_without_answers_says_it_only_predicts(tmp_path: Path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "When were the Syria talks due to start?"}\n')
+    out = run("eval", str(questions), "--predictions", str(tmp_path / "p.jsonl"))
+    assert out.returncode == 0, out.stderr
+    assert 'have no "answers": predictions only' in out.stderr
+    assert "January 25" in (tmp_path / "p.jsonl").read_text()
+
+
+def test_a_file_given_as_the_corpus_is_a_one_line_error(tmp_path: Path):
+    note = tmp_path / "note.txt"
+    note.write_text("A note.\n")
+    out = run("ask", "anything", "--corpus", str(note))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "must be a folder" in out.stderr and str(note) in out.stderr
