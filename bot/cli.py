@@ -188,6 +188,9 @@ def serve_telegram(settings: Settings, corpus: Path | None, webhook: Webhook | N
     if token is None:
         _fail("QABOT_TELEGRAM_TOKEN is not set: create a bot with @BotFather "
               "and put its token in .env")
+    if not _TOKEN_SHAPE.fullmatch(token.get_secret_value()):  # no network call for a typo
+        _fail("QABOT_TELEGRAM_TOKEN is not a bot token (digits, a colon, then letters, digits, "
+              "_ or -): copy it from @BotFather again")
     engine = build_engine(settings, corpus)
     try:
         run_bot(settings, engine, webhook)
@@ -216,6 +219,9 @@ def _quiet_interrupt() -> Iterator[None]:
         yield
     except KeyboardInterrupt:
         typer.echo()
+
+
+_TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 
 
 def _fail(message: str) -> NoReturn:

@@ -207,6 +207,17 @@ async def test_a_missing_token_is_a_one_line_error(fake: FakeBotApi, tmp_path: P
     assert line.startswith("qabot: QABOT_TELEGRAM_TOKEN is not set") and "@BotFather" in line
 
 
+async def test_a_token_of_the_wrong_shape_is_refused_before_any_request(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    bot = await Qabot.start("telegram", env=bot_env(fake, token="notatoken"), cwd=tmp_path)
+    assert await bot.exit_code(START_TIMEOUT) == 2
+    (line,) = bot.stderr.decode().strip().splitlines()
+    assert line.startswith("qabot: QABOT_TELEGRAM_TOKEN is not a bot token")
+    assert "notatoken" not in bot.output
+    assert fake.calls == []
+
+
 async def test_run_without_a_token_is_the_console_saying_how_to_connect_telegram(
     fake: FakeBotApi, tmp_path: Path
 ) -> None:
