@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import rules_engine
-from retrieval import Engine
 from retrieval.nlp import pipeline
 from retrieval.truecase import truecase
 from retrieval.values import Document

@@ -97,9 +97,9 @@ def gold_window(engine: Engine, row: dict, k: int) -> Window | None:
 
 def examples(
     qs: QuestionSet, encoder: Encoder, k: int, seen: set[str]
-) -> Iterator[tuple[int, list[tuple[Encoded, list[tuple[int, int]]]], dict]]:
-    """(question number, its windows with their answer spans, meta) for every question not
-    in `seen` (SQuAD 2.0's answerable questions repeat v1.1's)."""
+) -> Iterator[tuple[list[tuple[Encoded, list[tuple[int, int]]]], dict]]:
+    """(its windows with their answer spans, meta) for every question not in `seen`
+    (SQuAD 2.0's answerable questions repeat v1.1's)."""
     engine = corpus_engine(qs)
     for line in qs.questions.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -121,7 +121,7 @@ def examples(
             if spans:
                 labelled = labelled[: k - 1] + [(e, spans)]
         if labelled:
-            yield len(seen), labelled, {"id": row["id"], "set": qs.name}
+            yield labelled, {"id": row["id"], "set": qs.name}
 
 
 def main() -> None:
@@ -136,7 +136,7 @@ def main() -> None:
     seen: set[str] = set()
     for qs in question_sets(args.part):
         questions = windows = 0
-        for number, labelled, meta in examples(qs, encoder, settings["windows"], seen):
+        for labelled, meta in examples(qs, encoder, settings["windows"], seen):
             for e, found in labelled:
                 rows.append((e.ids, e.type_ids))
                 spans.append(found)
