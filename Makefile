@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test test-load bench eval install clean train
 
 # The span reader's training (optional: torch and the base encoder come with the `train` extra).
-# About 3 h on 2 CPU cores; a few minutes on a GPU (DEVICE=cuda).
+# About 4-5 h on 2 CPU cores (some 10 windows a second); a few minutes on a GPU (DEVICE=cuda).
 DEVICE ?=
 EPOCHS ?= 4
 LR     ?= 1.5e-4
