@@ -62,3 +62,9 @@ def same_answer(a: str, b: str) -> bool:
 def _has_digit(key: tuple[str, ...]) -> bool:
     """Whether an answer key holds a number; clustering asks it of each pair of candidates."""
     return any(ch.isdigit() for t in key for ch in t)
+
+
+def contains_run(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    """Whether `needle` occurs as consecutive tokens of `haystack` (answer keys)."""
+    n = len(needle)
+    return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))

@@ -22,7 +22,7 @@ from retrieval.features import (
     token_terms,
 )
 from retrieval.nlp import ParseCache, start_worker
-from retrieval.normalize import answer_key
+from retrieval.normalize import answer_key, contains_run
 from retrieval.paraphrase import question_senses, said_otherwise, with_paraphrases
 from retrieval.question import Question, analyze, answer_kind_terms
 from retrieval.reader import Scored, load_model, read, signals
@@ -233,7 +233,7 @@ class RuleReader:
             if i in done:
                 continue
             words = answer_key(sent.text)  # cheaper than the window's cover: tested first
-            if not any(_contains(words, k) for k in keys) or cover_of(i) < need:
+            if not any(contains_run(words, k) for k in keys) or cover_of(i) < need:
                 continue
             doc = self.documents[sent.doc]
             out.append(Evidence(doc.source, doc.title, sent.text, best.text))
@@ -266,7 +266,3 @@ def titles_of(best: Scored, text: str) -> tuple[str, ...]:
         run = _TITLE_RUN.search(text, max(0, m.start() - 80), m.start())
         out += run.group().split() if run else []
     return tuple(out)
-
-def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
-    n = len(needle)
-    return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))

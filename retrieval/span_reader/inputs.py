@@ -50,12 +50,25 @@ class Encoder:
         self.tokenizer.no_padding()
         self.max_tokens = max_tokens
 
+    def shortened(self, question: str) -> str:
+        """The question cut to MAX_QUESTION_TOKENS, so that a long one leaves room for text."""
+        q_ids = self.tokenizer.encode(question, add_special_tokens=False).ids
+        if len(q_ids) <= MAX_QUESTION_TOKENS:
+            return question
+        return self.tokenizer.decode(q_ids[:MAX_QUESTION_TOKENS])
+
+    def encode_all(self, question: str, windows: Sequence[Window]) -> list[Encoded]:
+        """Every window with one question, shortened once."""
+        question = self.shortened(question)
+        return [self._pair(question, w) for w in windows]
+
     def encode(self, question: str, window: Window) -> Encoded:
+        """The pair within `max_tokens` (see `_pair`)."""
+        return self._pair(self.shortened(question), window)
+
+    def _pair(self, question: str, window: Window) -> Encoded:
         """The pair within `max_tokens`: neighbours far from the centre go first, then the
         text's end is cut, so the retrieved sentence is read whole whenever it fits."""
-        q_ids = self.tokenizer.encode(question, add_special_tokens=False).ids
-        question = self.tokenizer.decode(q_ids[:MAX_QUESTION_TOKENS]) if len(
-            q_ids) > MAX_QUESTION_TOKENS else question
         texts, kept = list(window.texts), list(window.sentences)
         centre = window.sentences.index(window.centre)
         while True:

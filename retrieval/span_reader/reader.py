@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from retrieval.normalize import answer_key, same_answer
+from retrieval.normalize import answer_key, contains_run, same_answer
 from retrieval.span_reader.abstain import RIVAL_CAP, Abstention
 from retrieval.span_reader.inputs import Encoder
 from retrieval.span_reader.model import MODEL_DIR, MODEL_FILE, OnnxSpanModel, load_settings
@@ -18,7 +18,9 @@ from retrieval.values import Answer, Claim, Evidence, Hit, Trace, TraceCandidate
 if TYPE_CHECKING:
     from retrieval.engine import Engine
 
-SUPPORT_COVER = 0.5  # a supporting sentence's window matches half as much of the question
+# A supporting sentence's window matches half as much of the question (the rule reader's
+# corroborate.SUPPORT_COVER; not imported from there, as that module loads spaCy).
+SUPPORT_COVER = 0.5
 CONFLICT_GAP = 1.5  # a rival this close to the best answer's margin is a real disagreement
 
 
@@ -29,6 +31,7 @@ class Reading:
     windows: tuple[Window, ...]
     spans: tuple[Span, ...]
     null: float
+    weights: dict[str, float]  # idf of each question term
     features: dict[str, float]
 
     def margin(self, span: Span) -> float:
@@ -59,7 +62,7 @@ class SpanReader:
         no answer."""
         if not windows:
             return [], 0.0
-        encoded = [self.encoder.encode(question, w) for w in windows]
+        encoded = self.encoder.encode_all(question, windows)
         start, end = self.model.logits(encoded)
         found = [best_span(n, e, start[n], end[n]) for n, e in enumerate(encoded)]
         return sorted((s for s in found if s), key=lambda s: -s.score), no_answer_score(start, end)
@@ -86,7 +89,7 @@ class SpanReader:
             "cover": engine.window_cover(window.centre, weights),
             "unseen": engine.unseen_share(terms),
         }
-        return Reading(windows, spans, null, features)
+        return Reading(windows, spans, null, weights, features)
 
     def answer(
         self, engine: Engine, question: str, text: str, terms: Sequence[str],
@@ -121,15 +124,15 @@ class SpanReader:
         words = best.text.split()
         if len(words) > 1 and all(w[:1].isupper() for w in words) and len(keys[0][-1]) > 2:
             keys.append(keys[0][-1:])  # a name's last word alone: "Lavrov" for "Sergei Lavrov"
-        weights = engine.term_weights_of(terms)
-        need = SUPPORT_COVER * engine.window_cover(reading.windows[best.window].centre, weights)
+        weights = reading.weights
+        need = SUPPORT_COVER * reading.features["cover"]
         out = [_evidence(engine, best.sentence, best.text)]
         done = {best.sentence}
         for i, _ in ranked:
             if i in done:
                 continue
             found = answer_key(engine.sentences[i].text)
-            if any(_contains(found, k) for k in keys) and engine.window_cover(i, weights) >= need:
+            if any(contains_run(found, k) for k in keys) and engine.window_cover(i, weights) >= need:
                 out.append(_evidence(engine, i, best.text))
                 done.add(i)
         return out
@@ -166,7 +169,7 @@ def same(a: str, b: str) -> bool:
     """Two answers that name one thing: one inside the other ("Lavrov", "Sergei Lavrov"),
     spelt another way ("Sergei", "Sergey") or with a name's particle left out."""
     ka, kb = _name_key(a), _name_key(b)
-    return bool(ka) and bool(kb) and (_contains(ka, kb) or _contains(kb, ka) or same_answer(a, b))
+    return bool(ka) and bool(kb) and (contains_run(ka, kb) or contains_run(kb, ka) or same_answer(a, b))
 
 
 def _name_key(text: str) -> tuple[str, ...]:
@@ -176,8 +179,3 @@ def _name_key(text: str) -> tuple[str, ...]:
 
 def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
-
-
-def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
-    n = len(needle)
-    return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
