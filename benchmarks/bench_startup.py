@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from fake_bot_api import FakeBotApi  # noqa: E402  (the tests' fake Telegram, reused)
+from fake_bot_api import FakeBotApi
 
 QABOT = [sys.executable, "-m", "bot"]
 QUESTIONS = {"seeds": "When were the Syria talks due to start?",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False
 )
-CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="Folder of .txt/.md documents.")]
+CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="Folder of documents (PDF, HTML, Word, e-mail, EPUB, text).")]
 
 
 def setup_logging(level: str) -> None:

@@ -6,13 +6,21 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import (
-    BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn,
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
 )
 
 from retrieval import EngineConfig
+from retrieval.corpus import Corpus
 from retrieval.index_store import Opened, open_index
 
-STAGES = {"documents": "Splitting and tokenising documents", "scorers": "Building BM25 indexes"}
+STAGES = {"reading": "Reading documents", "documents": "Splitting and tokenising documents",
+          "scorers": "Building BM25 indexes"}
 
 
 def index_corpus(corpus: Path, cache_dir: Path, force: bool) -> tuple[Opened, float]:
@@ -39,7 +47,8 @@ def index_corpus(corpus: Path, cache_dir: Path, force: bool) -> tuple[Opened, fl
 
 def summary(opened: Opened, seconds: float) -> str:
     """One line: what was indexed, how long it took and where the index is."""
-    size = f"{len(opened.documents):,} documents, {len(opened.index.spans):,} passages"
+    size = f"{Corpus(list(opened.documents), list(opened.skipped)).summary()}, " \
+           f"{len(opened.index.spans):,} passages"
     if not opened.built:
         return f"Index is current: {size}, loaded in {seconds:.1f} s from {opened.folder}"
     where = f"saved to {opened.folder}" if opened.folder else "NOT saved (see the warning above)"

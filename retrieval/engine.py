@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +22,7 @@ from retrieval.span_reader.reader import SpanReader
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.spelling import respell
 from retrieval.tokenize import acronym_terms, tokenize
-from retrieval.values import Answer, Document, Hit
+from retrieval.values import Answer, Document, Hit, shown
 from retrieval.window_bm25 import WindowBM25
 from retrieval.wordnet import wordnet
 
@@ -115,7 +115,7 @@ class Engine:
     def hit(self, passage: int, score: float) -> Hit:
         sent = self.sentences[passage]
         doc = self.documents[sent.doc]
-        return Hit(passage, doc.source, doc.title, sent.text, score)
+        return Hit(passage, doc.source, doc.title, shown(sent.text), score, doc.place(sent.start))
 
     def search(self, question: str, k: int) -> list[Hit]:
         """The k best passages for a question."""
@@ -170,9 +170,11 @@ class Engine:
         if not ranked:
             return Answer(question, None, None, (), 0.0, reason="not_found")
         if self.span_reader is not None:
-            return self.span_reader.answer(self, question, text, terms, ranked, hits)
-        assert self.rule_reader is not None
-        return self.rule_reader.answer(question, text, terms, ranked, hits)
+            found = self.span_reader.answer(self, question, text, terms, ranked, hits)
+        else:
+            assert self.rule_reader is not None
+            found = self.rule_reader.answer(question, text, terms, ranked, hits)
+        return _shown(found)
 
     def term_weights_of(self, terms: Sequence[str]) -> dict[str, float]:
         return {t: self.idf.get(t, self.unseen_idf) for t in terms}
@@ -200,6 +202,19 @@ class Engine:
     def window_cover(self, i: int, weights: dict[str, float]) -> float:
         """How much of the question a sentence's window matches."""
         return coverage(self.window_terms(i), weights)
+
+
+def _shown(answer: Answer) -> Answer:
+    """The answer as replies show it (`shown`): verbatim words, one space between them."""
+    if answer.text is None:
+        return answer
+    evidence = tuple(replace(e, quote=shown(e.quote), answer=shown(e.answer))
+                     for e in answer.evidence)
+    conflicts = tuple(replace(c, text=shown(c.text), evidence=tuple(
+        replace(e, quote=shown(e.quote), answer=shown(e.answer)) for e in c.evidence))
+        for c in answer.conflicts)
+    return replace(answer, text=shown(answer.text), quote=shown(answer.quote or ""),
+                   evidence=evidence, conflicts=conflicts)
 
 
 @lru_cache(maxsize=4096)

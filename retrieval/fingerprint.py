@@ -14,7 +14,9 @@ from retrieval.corpus import MAX_FILE_BYTES, corpus_files
 # The modules whose code decides what an index holds: editing one makes a new fingerprint.
 _SHAPING = (
     "arrays", "chrome", "corpus", "index", "index_store", "okapi", "sentence_terms", "sentences",
-    "sparse_bm25", "tokenize", "window_bm25", "window_build",
+    "sparse_bm25", "tokenize", "window_bm25", "window_build", "ingest/__init__", "ingest/base",
+    "ingest/docx", "ingest/eml", "ingest/epub", "ingest/html", "ingest/pdf", "ingest/text",
+    "ingest/titles", "ingest/wrapping",
 )
 
 
@@ -32,7 +34,8 @@ def _code_digest() -> str:
     code = hashlib.sha256()
     for name in _SHAPING:
         code.update((Path(__file__).parent / f"{name}.py").read_bytes())
-    for package in ("blingfire", "PyStemmer", "breame"):
+    for package in ("blingfire", "PyStemmer", "breame", "pypdfium2", "trafilatura", "python-docx",
+                    "charset-normalizer"):
         code.update(version(package).encode())
     return code.hexdigest()
 

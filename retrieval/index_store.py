@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from retrieval.arrays import StoredBytes, load_arrays, save_arrays
-from retrieval.corpus import CorpusError, load_corpus
+from retrieval.corpus import CorpusError, Skipped, scan_corpus
 from retrieval.fingerprint import fingerprint
 from retrieval.index import Index, Progress, build_index, sentence_idf
 from retrieval.sparse_bm25 import SparseBM25
@@ -26,7 +26,7 @@ from retrieval.window_bm25 import WindowBM25
 
 log = logging.getLogger(__name__)
 
-FORMAT = "qabot-index/2"
+FORMAT = "qabot-index/3"
 _STALE_TEMP_S = 3600  # a save folder left this long was abandoned by a stopped process
 
 
@@ -38,6 +38,7 @@ class Opened:
     index: Index
     folder: Path | None
     built: bool  # False when loaded from `folder`
+    skipped: tuple[Skipped, ...] = ()  # the corpus's files left out, and why
 
 
 def open_index(
@@ -47,41 +48,45 @@ def open_index(
     """The saved index of the corpus under `root` if it is current, else a new one, saved."""
     root = Path(root)
     if not root.is_dir():
-        raise CorpusError(f"corpus folder not found: {root}")
+        what = "a file, not a folder" if root.exists() else "not found"
+        raise CorpusError(f"corpus folder {what}: {root}")
     if backend != "sparse":
         log.info("the %s backend cannot be saved: indexing %s", backend, root)
-        documents = load_corpus(root)
-        return Opened(documents, build_index(documents, context, backend, progress), None, True)
+        corpus = scan_corpus(root, progress)
+        built = build_index(corpus.documents, context, backend, progress)
+        return Opened(corpus.documents, built, None, True, tuple(corpus.skipped))
     key = fingerprint(root, FORMAT, context)
     folder = Path(cache_dir) / key
     if folder.is_dir() and not force:
         start = time.perf_counter()
         try:
-            documents, found = load(folder, root)
+            documents, found, skipped = load(folder, root)
         except ValueError as err:
             log.warning("rebuilding the index: %s", err)
         else:
             log.info("loaded the index of %s from %s in %.1f s", root, folder,
                      time.perf_counter() - start)
-            return Opened(documents, found, folder, False)
+            return Opened(documents, found, folder, False, skipped)
     start = time.perf_counter()
-    documents = load_corpus(root)
+    corpus = scan_corpus(root, progress)
+    documents, skipped = corpus.documents, tuple(corpus.skipped)
     built = build_index(documents, context, backend, progress)
     log.info("indexed %s in %.1f s", root, time.perf_counter() - start)
     if fingerprint(root, FORMAT, context) != key:
         log.warning("not saving the index: %s changed while it was indexed", root)
-        return Opened(documents, built, None, True)
+        return Opened(documents, built, None, True, skipped)
     try:
-        save(folder, root, documents, built)
+        save(folder, root, documents, built, skipped)
         # the saved texts, read as quotes need them: the strings read to build can go
         stored = _documents(folder, root, json.loads((folder / "meta.json").read_text("utf-8")))[0]
     except (OSError, ValueError) as err:
         log.warning("cannot save the index to %s: %s", folder, err)
-        return Opened(documents, built, None, True)
-    return Opened(stored, built, folder, True)
+        return Opened(documents, built, None, True, skipped)
+    return Opened(stored, built, folder, True, skipped)
 
 
-def save(folder: Path, root: Path, documents: list[Document], built: Index) -> None:
+def save(folder: Path, root: Path, documents: list[Document], built: Index,
+         skipped: Sequence[Skipped] = ()) -> None:
     """Write the index to a new folder beside `folder`, then rename it: never half an index."""
     if not isinstance(built.own, SparseBM25) or not isinstance(built.window, WindowBM25):
         raise ValueError("only the sparse backend's index can be saved")
@@ -99,8 +104,9 @@ def save(folder: Path, root: Path, documents: list[Document], built: Index) -> N
                 job.result()
         meta = {"format": FORMAT, "key": folder.name, "corpus": str(root.resolve()),
                 "sentences": len(built.spans), "arrays": arrays,
-                "documents": [[d.source, d.title, Path(d.path).relative_to(root).as_posix()]
-                              for d in documents]}
+                "documents": [[d.source, d.title, Path(d.path).relative_to(root).as_posix(),
+                               [list(p) for p in d.places]] for d in documents],
+                "skipped": [[s.path, s.kind, s.detail] for s in skipped]}
         (temp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         _move_into_place(temp, folder)
     finally:
@@ -149,7 +155,7 @@ def _remove_abandoned(cache_dir: Path) -> None:
             continue
 
 
-def load(folder: Path, root: Path) -> tuple[StoredDocuments, Index]:
+def load(folder: Path, root: Path) -> tuple[StoredDocuments, Index, tuple[Skipped, ...]]:
     """The documents and index saved in `folder`; ValueError when anything is missing or wrong."""
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -158,16 +164,19 @@ def load(folder: Path, root: Path) -> tuple[StoredDocuments, Index]:
         own = SparseBM25.load(folder / "own")
         _need(own.n_passages == len(spans), "sentence counts differ")
         window = WindowBM25.load(folder / "window", own, spans[:, 0])
+        skipped = tuple(Skipped(*map(str, s)) for s in meta.get("skipped", []))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError) as err:
         raise ValueError(f"unusable index in {folder}: {err}") from err
-    return documents, Index(spans, own, window, sentence_idf(own))
+    return documents, Index(spans, own, window, sentence_idf(own)), skipped
 
 
 def _documents(folder: Path, root: Path, meta: dict[str, Any]) -> tuple[StoredDocuments,
                                                                         np.ndarray]:
     """The saved documents (their texts exactly as indexed, read when asked for) and spans."""
     entries = meta["documents"]
-    _need(all(len(e) == 3 and all(isinstance(x, str) for x in e) for e in entries), "documents")
+    _need(all(len(e) == 4 and all(isinstance(x, str) for x in e[:3])
+              and all(isinstance(at, int) and isinstance(where, str) for at, where in e[3])
+              for e in entries), "documents")
     manifest = dict(meta["arrays"])
     text = StoredBytes(folder, "text", manifest.pop("text"))  # read as quotes need it
     arrays = load_arrays(folder, manifest)
@@ -176,7 +185,8 @@ def _documents(folder: Path, root: Path, meta: dict[str, Any]) -> tuple[StoredDo
           and text_at[0] == 0 and text_at[-1] == len(text) and (np.diff(text_at) >= chars).all(),
           "text offsets")
     _check_spans(spans, chars)
-    paths = [(source, title, str(root / path)) for source, title, path in entries]
+    paths = [(source, title, str(root / path), tuple((at, where) for at, where in places))
+             for source, title, path, places in entries]
     documents = StoredDocuments(paths, text, text_at)
     return documents, spans
 

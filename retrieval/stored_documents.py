@@ -16,13 +16,15 @@ import numpy as np
 from retrieval.arrays import StoredBytes
 from retrieval.values import Document
 
+Entry = tuple[str, str, str, tuple[tuple[int, str], ...]]  # source, title, path, places
 _RECENT = 32  # documents kept decoded: an answer reads each of its sources several times
 
 
 class StoredDocuments(Sequence[Document]):
-    """Documents from `(source, title, path)` entries and their texts, `text[at[i]:at[i + 1]]`."""
+    """Documents from `(source, title, path, places)` entries and their texts,
+    `text[at[i]:at[i + 1]]`."""
 
-    def __init__(self, entries: list[tuple[str, str, str]], text: StoredBytes,
+    def __init__(self, entries: list[Entry], text: StoredBytes,
                  at: np.ndarray) -> None:
         self.entries = entries
         # a cache of a function of the parts, not of a bound method: no cycle through self, so
@@ -42,7 +44,6 @@ class StoredDocuments(Sequence[Document]):
         return self._read(range(len(self))[i])  # negative indexes and IndexError as a list's
 
 
-def _decode(entries: list[tuple[str, str, str]], text: StoredBytes, at: list[int],
-            i: int) -> Document:
-    source, title, path = entries[i]
-    return Document(source, title, path, str(text.read(at[i], at[i + 1]), "utf-8"))
+def _decode(entries: list[Entry], text: StoredBytes, at: list[int], i: int) -> Document:
+    source, title, path, places = entries[i]
+    return Document(source, title, path, str(text.read(at[i], at[i + 1]), "utf-8"), places)

@@ -7,12 +7,23 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Document:
-    """One corpus file: its source id, title and full text."""
+    """One corpus file: its source id, title and plain text, and where in the file each part
+    of the text comes from: `(offset, place)` pairs in order, such as (0, "p. 1")."""
 
     source: str
     title: str
     path: str
     text: str
+    places: tuple[tuple[int, str], ...] = ()
+
+    def place(self, offset: int) -> str | None:
+        """The page or section holding the text at `offset`, when the file has them."""
+        found = None
+        for start, where in self.places:
+            if start > offset:
+                break
+            found = where
+        return found
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class Hit:
     title: str
     text: str
     score: float
+    place: str | None = None  # page or section, where the document has them
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,7 @@ class Evidence:
     title: str
     quote: str
     answer: str
+    place: str | None = None  # page or section, where the document has them
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,10 @@ class Claim:
     @property
     def quote(self) -> str:
         return self.evidence[0].quote
+
+    @property
+    def places(self) -> dict[str, str]:
+        return places_of(self.evidence)
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,11 @@ class Answer:
     def found(self) -> bool:
         return self.text is not None
 
+    @property
+    def places(self) -> dict[str, str]:
+        """Each source's page or section, where its document has them."""
+        return places_of(self.evidence)
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict; `answer` is null when the engine abstained."""
         return {
@@ -125,3 +147,18 @@ class Answer:
             "passages": [asdict(h) for h in self.passages],
             "trace": asdict(self.trace) if self.trace else None,
         }
+
+
+def places_of(evidence: tuple[Evidence, ...]) -> dict[str, str]:
+    """Source -> the place of its first quote (a page, a section)."""
+    out: dict[str, str] = {}
+    for e in evidence:
+        if e.place and e.source not in out:
+            out[e.source] = e.place
+    return out
+
+
+def shown(text: str) -> str:
+    """Text as a reply shows it: a hard-wrapped or indented run of spaces and line breaks
+    becomes one space, so no short answer or quote carries a line break."""
+    return " ".join(text.split())

@@ -269,3 +269,25 @@ def wordnet() -> WordNet | None:
         log.warning("WordNet's files in %s could not be read (%s): answering without them",
                     folder, err)
         return None
+
+
+@cache
+def _lemmas() -> frozenset[str]:
+    """Every word WordNet lists (lower case, multi-word ones joined by _)."""
+    folder = _folder()
+    words: set[str] = set()
+    for pos in ("noun", "verb", "adj", "adv"):
+        if folder is None or not (folder / f"index.{pos}").is_file():
+            continue
+        with open(folder / f"index.{pos}", "rb") as lines:
+            words.update(line.split(b" ", 1)[0].decode() for line in lines
+                         if not line.startswith(b" "))
+    return frozenset(words)
+
+
+def is_word(word: str) -> bool:
+    """True when `word`, or the lemma its regular ending points to, is an English word."""
+    lemmas, low = _lemmas(), word.lower()
+    return low in lemmas or any(
+        low.endswith(end) and len(low) > len(end) + 2 and low[: len(low) - len(end)] + base in lemmas
+        for end, base in _ENDINGS)
