@@ -286,7 +286,8 @@ async def test_a_failing_handler_apologises_and_the_bot_keeps_answering(
 
 
 async def test_long_replies_are_split_and_corpus_text_escaped(tmp_path: Path) -> None:
-    files = {f"{i:03d}_doc.txt": f"Report {i} on AT&T <b>widgets</b> & gadgets from the northern "
+    # <widgets> is no HTML tag, so the title keeps it (and the reply must escape it)
+    files = {f"{i:03d}_doc.txt": f"Report {i} on AT&T <widgets> & gadgets from the northern "
              f"factory\n\nFactory {i} made {i * 7} widgets. Its manager was Person{i}.\n"
              for i in range(120)}
     engine = Engine.from_folder(write_corpus(tmp_path, files))
@@ -300,7 +301,7 @@ async def test_long_replies_are_split_and_corpus_text_escaped(tmp_path: Path) ->
     finally:
         await fake.stop()
     shown = "\n".join(telegram_html_text(p) for p in parts)
-    assert "AT&T <b>widgets</b>" in shown
+    assert "AT&T <widgets>" in shown
     for i in range(100):
         assert f"{i:03d} Report {i} on AT&T" in shown
     assert "and 20 more" in shown

@@ -10,7 +10,7 @@ from retrieval.ingest.wrapping import unwrap
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but \t \n \r
 # A Markdown ATX heading ("## Install"), or a line underlined with === or --- (Setext, rst).
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_UNDERLINED = re.compile(r"^([^\n]*\w[^\n]*)\n(=+|-+|~+)[ \t]*$", re.MULTILINE)
+_UNDERLINE = re.compile(r"(?<=\n)(=+|-+|~+)[ \t]*$", re.MULTILINE)  # the line under a heading
 
 
 def decode(raw: bytes) -> str:
@@ -50,6 +50,9 @@ def read_text(raw: bytes) -> Extracted:
 def headings(text: str) -> tuple[tuple[int, str], ...]:
     """Where each Markdown or reStructuredText heading starts, and its words."""
     found = [(m.start(), section(m.group(2))) for m in _ATX.finditer(text)]
-    found += [(m.start(), section(m.group(1))) for m in _UNDERLINED.finditer(text)
-              if len(m.group(2)) >= max(3, len(m.group(1).strip()) - 2)]
+    for m in _UNDERLINE.finditer(text):
+        start = text.rfind("\n", 0, m.start() - 1) + 1
+        words = text[start : m.start() - 1].strip()
+        if any(ch.isalnum() for ch in words) and len(m.group(1)) >= max(3, len(words) - 2):
+            found.append((start, section(words)))
     return tuple(sorted(found))

@@ -12,7 +12,9 @@ _MAN_NAME = re.compile(r"^\s*NAME\s*$")
 # Markdown badges and images ([![Build](...)](...), ![logo](...)) say nothing of the subject.
 _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # [text](url) -> text
-_TAG = re.compile(r"<[^>]*>")
+# HTML tags in a Markdown heading (<p align="center">, <img ...>); other <words> are text
+_TAG = re.compile(r"</?(a|p|img|div|span|b|i|u|em|strong|br|hr|h[1-6]|picture|source|sup|sub"
+                  r"|code|kbd|center|font|small|big|details|summary)\b[^<>]*>", re.IGNORECASE)
 _MARKS = re.compile(r"^\s*(#{1,6}\s+|[=*-]{3,}\s*$|>\s*|[-*+]\s+)|(\*\*|__|`)")
 _EMPHASIS = re.compile(r"(?<!\w)[*_](\S(?:.*?\S)?)[*_](?!\w)")  # *word* -> word
 _SPACES = re.compile(r"\s+")
