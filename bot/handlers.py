@@ -150,13 +150,30 @@ class Handlers:
         if verdict is not Verdict.ANSWER:
             return
         _, answer = await asyncio.gather(_typing(message), self.cache.answer(question))
-        await send_html(message, replies.answer_html(answer, self.corpus, show_question))
+        buttons = [[InlineKeyboardButton(label, callback_data=data)]
+                   for label, data in replies.source_buttons(answer, self.corpus)]
+        await send_html(message, replies.answer_html(answer, self.corpus, show_question),
+                        InlineKeyboardMarkup(buttons) if buttons else None)
+
+    async def source(self, update: Update, context: Context) -> None:
+        """A source's button under an answer: the quote with the sentences around it."""
+        query = update.callback_query
+        assert query is not None and query.data is not None  # the handler's pattern ensures it
+        await query.answer()
+        if not isinstance(query.message, Message):
+            return
+        passage = int(query.data.removeprefix(replies.SOURCE_PREFIX))
+        found = await asyncio.to_thread(self.cache.engine.context, passage)
+        html = replies.context_html(found) if found else render("context_gone.html")
+        await send_html(query.message, html)
 
 
-async def send_html(message: Message, html: str) -> None:
-    """Reply with `html`, split into as many messages as Telegram's length limit needs."""
-    for chunk in split_html(html):
-        await message.reply_html(chunk)
+async def send_html(message: Message, html: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Reply with `html`, split into as many messages as Telegram's length limit needs; the
+    buttons go under the last one."""
+    chunks = split_html(html)
+    for n, chunk in enumerate(chunks, 1):
+        await message.reply_html(chunk, reply_markup=markup if n == len(chunks) else None)
 
 
 async def _typing(message: Message) -> None:

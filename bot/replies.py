@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from prompts import render
 from retrieval import Answer, Engine
+from retrieval.values import Context
 
 TITLE_WIDTH = 40
 LISTED_DOCUMENTS = 100  # /sources lists this many; a huge corpus would flood the chat
@@ -58,6 +59,31 @@ def answer_html(answer: Answer, corpus: CorpusView, show_question: bool = False)
         "answer.html", answer=answer, titles=corpus.titles, examples=corpus.examples,
         show_question=show_question,
     )
+
+
+SOURCE_PREFIX = "src:"  # callback data of a source's button: src:<sentence index>
+SOURCE_BUTTONS = 6  # more would bury the answer under its keyboard
+
+
+def source_buttons(answer: Answer, corpus: CorpusView) -> list[tuple[str, str]]:
+    """(label, callback data) of a button for each cited source: it opens the quote with the
+    sentences around it."""
+    out: list[tuple[str, str]] = []
+    evidence = [*answer.evidence, *(e for c in answer.conflicts for e in c.evidence)]
+    seen: set[str] = set()
+    for e in evidence:
+        if e.passage is None or e.source in seen:
+            continue
+        seen.add(e.source)
+        where = f", {e.place}" if e.place else ""
+        label = shorten(f"📄 {e.source} {corpus.titles.get(e.source, '')}{where}", 60)
+        out.append((label, f"{SOURCE_PREFIX}{e.passage}"))
+    return out[:SOURCE_BUTTONS]
+
+
+def context_html(context: Context) -> str:
+    """A quote in its place: the sentences before and after it, its source and page."""
+    return render("context.html", context=context, title=shorten(context.title))
 
 
 def passage_html(source: str, title: str, text: str, question: str) -> str:

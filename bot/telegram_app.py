@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    Application, CallbackQueryHandler, CommandHandler, Defaults, InlineQueryHandler,
-    MessageHandler, TypeHandler, filters,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
 )
 
 from bot.answer_cache import AnswerCache
@@ -17,7 +23,7 @@ from bot.handlers import EXAMPLE_PREFIX, Handlers
 from bot.limits import QuestionLimit
 from bot.logs import guard_logs
 from bot.ordering import PerChatOrder
-from bot.replies import CorpusView
+from bot.replies import SOURCE_PREFIX, CorpusView
 from bot.retry import RetryingRateLimiter
 from bot.settings import Settings
 from prompts import render
@@ -88,6 +94,7 @@ def build_application(
     app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, h.group_text))
     app.add_handler(MessageHandler(new & filters.COMMAND & filters.ChatType.PRIVATE, h.help))
     app.add_handler(CallbackQueryHandler(h.example, pattern=rf"^{EXAMPLE_PREFIX}\d+$"))
+    app.add_handler(CallbackQueryHandler(h.source, pattern=rf"^{SOURCE_PREFIX}\d+$"))
     app.add_handler(InlineQueryHandler(h.inline))
     app.add_error_handler(h.error)
     return app

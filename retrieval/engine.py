@@ -22,7 +22,7 @@ from retrieval.span_reader.reader import SpanReader
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.spelling import respell
 from retrieval.tokenize import acronym_terms, tokenize
-from retrieval.values import Answer, Document, Hit, shown
+from retrieval.values import Answer, Context, Document, Hit, shown
 from retrieval.window_bm25 import WindowBM25
 from retrieval.wordnet import wordnet
 
@@ -116,6 +116,20 @@ class Engine:
         sent = self.sentences[passage]
         doc = self.documents[sent.doc]
         return Hit(passage, doc.source, doc.title, shown(sent.text), score, doc.place(sent.start))
+
+    def context(self, passage: int, around: int = 2) -> Context | None:
+        """Sentence `passage` with up to `around` sentences either side from its document,
+        for a reader who wants to see where a quote stands; None when there is no such one."""
+        if not 0 <= passage < len(self.sentences):
+            return None
+        sent = self.sentences[passage]
+        doc = self.documents[sent.doc]
+        near = range(max(0, passage - around), min(len(self.sentences), passage + around + 1))
+        same = [j for j in near if self.sentences[j].doc == sent.doc]
+        before = " ".join(shown(self.sentences[j].text) for j in same if j < passage)
+        after = " ".join(shown(self.sentences[j].text) for j in same if j > passage)
+        return Context(doc.source, doc.title, doc.place(sent.start), before, shown(sent.text),
+                       after)
 
     def search(self, question: str, k: int) -> list[Hit]:
         """The k best passages for a question."""

@@ -190,7 +190,8 @@ class RuleReader:
         for c in cands:
             sent = self.sentences[c.sentence]
             doc = self.documents[sent.doc]
-            out.append(Evidence(doc.source, doc.title, sent.text, c.text, doc.place(sent.start)))
+            out.append(Evidence(doc.source, doc.title, sent.text, c.text, doc.place(sent.start),
+                                c.sentence))
         return out
 
     def neighbour_terms(self, i: int, step: int) -> frozenset[str]:
@@ -236,7 +237,8 @@ class RuleReader:
             if not any(contains_run(words, k) for k in keys) or cover_of(i) < need:
                 continue
             doc = self.documents[sent.doc]
-            out.append(Evidence(doc.source, doc.title, sent.text, best.text, doc.place(sent.start)))
+            out.append(Evidence(doc.source, doc.title, sent.text, best.text,
+                                doc.place(sent.start), i))
         return out
 
 def names_apart(q: Question, window_texts: list[str], window: frozenset[str]) -> float:

@@ -57,6 +57,7 @@ class Evidence:
     quote: str
     answer: str
     place: str | None = None  # page or section, where the document has them
+    passage: int | None = None  # the quoted sentence's index, to show it in its context
 
 
 @dataclass(frozen=True)
@@ -162,3 +163,15 @@ def shown(text: str) -> str:
     """Text as a reply shows it: a hard-wrapped or indented run of spaces and line breaks
     becomes one space, so no short answer or quote carries a line break."""
     return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Context:
+    """A quoted sentence with the sentences around it in its document."""
+
+    source: str
+    title: str
+    place: str | None
+    before: str
+    sentence: str
+    after: str

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
+from conftest import SEEDS, write_corpus
+from fake_bot_api import BOT_USER, USER, FakeBotApi, telegram_html_text
 from telegram.ext import Application
 
 from bot.examples import example_questions
@@ -20,8 +23,6 @@ from bot.settings import Settings
 from bot.telegram_app import build_application
 from prompts import render
 from retrieval import Engine
-from conftest import SEEDS, write_corpus
-from fake_bot_api import BOT_USER, USER, FakeBotApi, telegram_html_text
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 # The engine is still improving, so the tests ask the first of these that it answers today.
@@ -224,6 +225,28 @@ async def test_start_shows_examples_and_buttons_that_answer(
     texts = await server.texts(104, 2)
     assert texts[1] == expected(seeds_engine, corpus, corpus.examples[0], show_question=True)
     assert server.sent("answerCallbackQuery")
+
+
+async def test_each_source_has_a_button_that_shows_the_quote_in_its_context(
+    server: FakeBotApi, seeds_engine: Engine, corpus: CorpusView
+) -> None:
+    question = "When were the Syria talks due to start?"
+    answer = seeds_engine.answer(question)
+    await server.message(160, question)
+    (call,) = await server.wait_for("sendMessage", chat_id=160)
+    buttons = [row[0] for row in call.params["reply_markup"]["inline_keyboard"]]
+    first = answer.evidence[0]
+    cited = [b["text"].split()[1] for b in buttons]  # "📄 000 Title": the quoted source first
+    assert cited[0] == first.source and sorted(cited) == list(answer.sources)
+    await server.callback_query(call.result, buttons[0]["callback_data"])
+    shown = html.unescape((await server.texts(160, 2))[1])
+    assert f"<b>{first.quote}</b>" in shown  # the quote, in bold
+    found = seeds_engine.context(first.passage or 0)
+    assert found is not None and (found.before or found.after)
+    assert (found.before or found.after) in shown  # and the sentences around it
+    assert server.sent("answerCallbackQuery")
+    await server.callback_query(call.result, "src:99999999")  # the corpus has changed since
+    assert "no longer in the corpus" in (await server.texts(160, 3))[2]
 
 
 async def test_start_with_a_deep_link_payload_answers_it(

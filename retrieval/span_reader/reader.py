@@ -158,7 +158,7 @@ class SpanReader:
 def _evidence(engine: Engine, i: int, answer: str) -> Evidence:
     sent = engine.sentences[i]
     doc = engine.documents[sent.doc]
-    return Evidence(doc.source, doc.title, sent.text, answer, doc.place(sent.start))
+    return Evidence(doc.source, doc.title, sent.text, answer, doc.place(sent.start), i)
 
 
 # Particles inside names, written or left out at will: "Bashar al-Assad", "Bashar Assad".
