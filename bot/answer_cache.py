@@ -32,6 +32,11 @@ class AnswerCache:
         # Shielded: one impatient query being cancelled must not cancel the others' answer.
         return await asyncio.shield(entry[1])
 
+    def reset(self, engine: Engine) -> None:
+        """Answer from `engine` from now on (the corpus changed): forget earlier answers."""
+        self.engine = engine
+        self._entries.clear()
+
     def _forget_failure(self, question: str, future: asyncio.Future[Answer]) -> None:
         """An error is for the callers waiting now; the next caller asks the engine again."""
         if future.cancelled() or future.exception() is not None:

@@ -19,6 +19,7 @@ from retrieval import CorpusError, Engine, EngineConfig
 
 if TYPE_CHECKING:
     from bot.telegram_app import Webhook
+    from retrieval.library import Library
 
 # No local variables in crash reports: a frame inside python-telegram-bot holds the token.
 app = typer.Typer(
@@ -33,29 +34,47 @@ def setup_logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def build_engine(
-    settings: Settings, corpus: Path | None = None, one_question: bool = False
-) -> Engine:
-    """The engine on `corpus` (default: the configured corpus); exits on a corpus error.
-
-    For `one_question` no parse worker starts: it would be loading its model until the answer.
-    """
-    config = EngineConfig(
+def engine_config(settings: Settings, one_question: bool = False) -> EngineConfig:
+    """The engine's settings. For `one_question` no parse worker starts: it would be loading
+    its model until the answer."""
+    return EngineConfig(
         top_k=settings.top_k, read_k=settings.read_k, threshold=settings.confidence_threshold,
         max_unseen=settings.max_unseen,
         backend=settings.bm25_backend, parse_worker=settings.parse_worker and not one_question,
         reader=settings.reader, windows=settings.read_windows,
         abstain_threshold=settings.abstain_threshold,
     )
+
+
+def build_engine(
+    settings: Settings, corpus: Path | None = None, one_question: bool = False
+) -> Engine:
+    """The engine on `corpus` (default: the configured corpus); exits on a corpus error."""
+    folder = _corpus_folder(settings, corpus)
+    try:
+        return Engine.from_folder(folder, engine_config(settings, one_question),
+                                  settings.index_dir)
+    except CorpusError as err:
+        _fail(str(err))
+
+
+def build_library(settings: Settings, corpus: Path | None = None) -> Library:
+    """The engine on `corpus` kept current as documents are sent, removed or changed."""
+    from retrieval.library import Library
+
+    folder = _corpus_folder(settings, corpus)
+    try:
+        return Library.open(folder, engine_config(settings), settings.index_dir)
+    except CorpusError as err:
+        _fail(str(err))
+
+
+def _corpus_folder(settings: Settings, corpus: Path | None) -> Path:
     folder = corpus or settings.corpus_dir
     if folder.is_file():
         _fail(f"the corpus must be a folder of documents, and {folder} is a file: "
               "put it in a folder and give the folder")
-    try:
-        return Engine.from_folder(folder, config, settings.index_dir)
-    except CorpusError as err:
-        typer.echo(f"qabot: {err}", err=True)
-        raise typer.Exit(2) from None
+    return folder
 
 
 def settings_from_env() -> Settings:
@@ -191,9 +210,9 @@ def serve_telegram(settings: Settings, corpus: Path | None, webhook: Webhook | N
     if not _TOKEN_SHAPE.fullmatch(token.get_secret_value()):  # no network call for a typo
         _fail("QABOT_TELEGRAM_TOKEN is not a bot token (digits, a colon, then letters, digits, "
               "_ or -): copy it from @BotFather again")
-    engine = build_engine(settings, corpus)
+    library = build_library(settings, corpus)
     try:
-        run_bot(settings, engine, webhook)
+        run_bot(settings, library, webhook)
     except InvalidToken:
         _fail("Telegram rejected QABOT_TELEGRAM_TOKEN; copy the token from @BotFather again")
     except TelegramError as err:

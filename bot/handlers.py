@@ -162,8 +162,10 @@ class Handlers:
         await query.answer()
         if not isinstance(query.message, Message):
             return
-        passage = int(query.data.removeprefix(replies.SOURCE_PREFIX))
-        found = await asyncio.to_thread(self.cache.engine.context, passage)
+        key, passage = query.data.removeprefix(replies.SOURCE_PREFIX).split(":")
+        found = None
+        if key == self.corpus.key:  # else the corpus changed since: the number means nothing
+            found = await asyncio.to_thread(self.cache.engine.context, int(passage))
         html = replies.context_html(found) if found else render("context_gone.html")
         await send_html(query.message, html)
 

@@ -52,4 +52,6 @@ def summary(opened: Opened, seconds: float) -> str:
     if not opened.built:
         return f"Index is current: {size}, loaded in {seconds:.1f} s from {opened.folder}"
     where = f"saved to {opened.folder}" if opened.folder else "NOT saved (see the warning above)"
+    if opened.changes is not None:  # only the files that changed were read
+        return f"Updated the index ({opened.changes}): {size} in {seconds:.1f} s; {where}"
     return f"Indexed {size} in {seconds:.1f} s; {where}"

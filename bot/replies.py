@@ -40,6 +40,7 @@ class CorpusView:
     passages: int
     examples: tuple[str, ...]
     version: str
+    key: str = "0"  # the index's, in the source buttons: a button outliving its index says so
     titles: Mapping[str, str] = field(init=False, repr=False)  # source id -> short title
 
     def __post_init__(self) -> None:
@@ -47,10 +48,10 @@ class CorpusView:
         object.__setattr__(self, "titles", titles)
 
     @classmethod
-    def of(cls, engine: Engine, examples: tuple[str, ...]) -> CorpusView:
-        """Summarise the engine's corpus."""
+    def of(cls, engine: Engine, examples: tuple[str, ...], key: str = "0") -> CorpusView:
+        """Summarise the engine's corpus, whose index is `key`."""
         sources = tuple(Source(d.source, d.title, len(d.text.split())) for d in engine.documents)
-        return cls(sources, len(engine.sentences), examples, version("qabot"))
+        return cls(sources, len(engine.sentences), examples, version("qabot"), key)
 
 
 def answer_html(answer: Answer, corpus: CorpusView, show_question: bool = False) -> str:
@@ -61,7 +62,7 @@ def answer_html(answer: Answer, corpus: CorpusView, show_question: bool = False)
     )
 
 
-SOURCE_PREFIX = "src:"  # callback data of a source's button: src:<sentence index>
+SOURCE_PREFIX = "src:"  # callback data of a source's button: src:<index key>:<sentence index>
 SOURCE_BUTTONS = 6  # more would bury the answer under its keyboard
 
 
@@ -77,7 +78,7 @@ def source_buttons(answer: Answer, corpus: CorpusView) -> list[tuple[str, str]]:
         seen.add(e.source)
         where = f", {e.place}" if e.place else ""
         label = shorten(f"📄 {e.source} {corpus.titles.get(e.source, '')}{where}", 60)
-        out.append((label, f"{SOURCE_PREFIX}{e.passage}"))
+        out.append((label, f"{SOURCE_PREFIX}{corpus.key}:{e.passage}"))
     return out[:SOURCE_BUTTONS]
 
 

@@ -36,11 +36,13 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     allowed_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    watch_seconds: float = Field(default=5.0, ge=0.0)
     refuse_unknown_chats: bool = False
     rate_limit_per_minute: int = Field(default=20, ge=0)
     inline_debounce_seconds: float = Field(default=0.3, ge=0.0, le=5.0)
 
-    @field_validator("allowed_chat_ids", mode="before")
+    @field_validator("allowed_chat_ids", "admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         """Accept "1,2,3" as well as a JSON list."""

@@ -59,6 +59,14 @@ def source_id(path: Path) -> str:
     return Path(name).stem or name
 
 
+def relative(path: str, root: Path) -> str:
+    """`path` relative to the corpus folder `root`, as the index records it."""
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return path
+
+
 def corpus_files(root: Path) -> list[Path]:
     """Every file below `root` but hidden ones, sorted, following no symlink loop twice."""
     found: list[Path] = []
@@ -110,7 +118,7 @@ def scan_corpus(root: str | Path,
     if not corpus.documents:
         skipped = f" ({corpus.summary().split(' (', 1)[1]}" if corpus.skipped else ""
         raise CorpusError(f"no readable documents in {folder}{skipped}")
-    corpus.documents = _unique_sources(corpus.documents)
+    corpus.documents = unique_sources(corpus.documents)
     return corpus
 
 
@@ -119,7 +127,7 @@ def load_corpus(root: str | Path) -> list[Document]:
     return scan_corpus(root).documents
 
 
-def _unique_sources(docs: list[Document]) -> list[Document]:
+def unique_sources(docs: list[Document]) -> list[Document]:
     """Two files with the same id (a/001_x.txt, b/001_y.txt) get distinct ids."""
     counts: dict[str, int] = {}
     out = []

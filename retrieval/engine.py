@@ -71,9 +71,10 @@ class Engine:
 
     def __init__(
         self, documents: Sequence[Document], config: EngineConfig | None = None,
-        index: Index | None = None,
+        index: Index | None = None, span_reader: SpanReader | None = None,
     ) -> None:
-        """Index `documents`, unless `index` (built from them, with this config) is given."""
+        """Index `documents`, unless `index` (built from them, with this config) is given;
+        `span_reader`: an engine's loaded model, to share instead of loading it again."""
         self.config = config or EngineConfig()
         self.documents = documents
         index = index or build_index(documents, self.config.context, self.config.backend)
@@ -86,7 +87,8 @@ class Engine:
         self.span_reader: SpanReader | None = None
         self.rule_reader: RuleReader | None = None
         if self.config.reader == "neural":
-            self.span_reader = SpanReader.load(threshold=self.config.abstain_threshold)
+            self.span_reader = span_reader or SpanReader.load(
+                threshold=self.config.abstain_threshold)
         else:  # spaCy and the rules load only when asked for
             from retrieval.rule_reader import RuleReader
 
@@ -111,6 +113,10 @@ class Engine:
             return cls(load_corpus(folder), config)
         opened = open_index(folder, cache_dir, config.context, config.backend)
         return cls(opened.documents, config, opened.index)
+
+    def reindexed(self, documents: Sequence[Document], index: Index) -> Engine:
+        """An engine like this one on another corpus and its index, sharing the loaded model."""
+        return Engine(documents, self.config, index, self.span_reader)
 
     def hit(self, passage: int, score: float) -> Hit:
         sent = self.sentences[passage]

@@ -13,24 +13,32 @@ from retrieval.corpus import MAX_FILE_BYTES, corpus_files
 
 # The modules whose code decides what an index holds: editing one makes a new fingerprint.
 _SHAPING = (
-    "arrays", "chrome", "corpus", "index", "index_store", "okapi", "sentence_terms", "sentences",
+    "arrays", "chrome", "corpus", "index", "index_store", "index_update", "okapi", "sentence_terms", "sentences",
     "sparse_bm25", "tokenize", "window_bm25", "window_build", "ingest/__init__", "ingest/base",
     "ingest/docx", "ingest/eml", "ingest/epub", "ingest/html", "ingest/pdf", "ingest/text",
     "ingest/titles", "ingest/wrapping",
 )
 
 
-def fingerprint(root: Path, *settings: str | int) -> str:
-    """A digest of every corpus file's path and bytes, the indexing code and `settings`."""
-    digest = hashlib.sha256(json.dumps([*settings, _code_digest()]).encode())
-    for path in corpus_files(root):
-        name = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
-        digest.update(name + b"\0" + _file_digest(path) + b"\0")
+def fingerprint(root: Path, *settings: str | int, files: dict[str, str] | None = None) -> str:
+    """A digest of every corpus file's path and bytes (`files`, from `file_digests`, when
+    given), the indexing code and `settings`."""
+    digest = hashlib.sha256(json.dumps([*settings, code_digest()]).encode())
+    for name, file in (file_digests(root) if files is None else files).items():
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + file.encode() + b"\0")
     return digest.hexdigest()[:32]
 
 
+def file_digests(root: Path) -> dict[str, str]:
+    """Each corpus file's path below `root` and a digest of its bytes, in `corpus_files` order:
+    what tells an index which files it must read again."""
+    return {path.relative_to(root).as_posix(): _file_digest(path).hex()
+            for path in corpus_files(root)}
+
+
 @cache
-def _code_digest() -> str:
+def code_digest() -> str:
+    """A digest of the code and library versions that decide what an index holds."""
     code = hashlib.sha256()
     for name in _SHAPING:
         code.update((Path(__file__).parent / f"{name}.py").read_bytes())

@@ -10,7 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from retrieval.bm25 import Scorer, make_scorer
-from retrieval.sentence_terms import sentence_terms, term_ids
+from retrieval.sentence_terms import SentenceTerms, sentence_terms, term_ids
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.values import Document
 from retrieval.window_build import build_window
@@ -63,6 +63,9 @@ class Index:
     own: Scorer
     window: Scorer
     idf: Idf
+    # every sentence's terms in order, as rows of `own`: what an update of the saved index
+    # re-indexes instead of tokenising every document again (None once loaded from disk)
+    term_rows: np.ndarray | None = None
 
 
 def sentence_idf(own: SparseBM25) -> Idf:
@@ -79,24 +82,36 @@ def build_index(
     report("documents", 0, len(documents))
     found = sentence_terms(
         [d.text for d in documents], lambda done, total: report("documents", done, total))
+    return index_terms(found, [d.title for d in documents], context, backend, report)
+
+
+def index_terms(found: SentenceTerms, titles: Sequence[str], context: int = 1,
+                backend: str = "sparse", progress: Progress | None = None) -> Index:
+    """The index of sentences already split and tokenised (`found`), one title per document."""
+    report = progress or (lambda stage, done, total: None)
     spans, own, own_len = found.spans, found.ids, found.counts
     vocab = {t: i for i, t in enumerate(found.terms)}
-    titles, title_len = term_ids([d.title for d in documents], vocab)
+    title_ids, title_len = term_ids(titles, vocab)
     terms = list(vocab)
     report("scorers", 0, 2)
     if backend == "sparse":
         own_scorer = SparseBM25.from_ids(own, own_len, terms)
         report("scorers", 1, 2)
-        window_scorer: Scorer = build_window(own_scorer, spans[:, 0], titles, title_len, terms,
-                                             context)
+        window_scorer: Scorer = build_window(own_scorer, spans[:, 0], title_ids, title_len,
+                                             terms, context)
         idf = sentence_idf(own_scorer)
-    else:  # the reference backends index lists of terms
-        window, window_len = _windows(spans[:, 0], own, own_len, titles, title_len, context)
-        own_scorer = make_scorer(_lists(own, own_len, terms), backend)
-        report("scorers", 1, 2)
-        window_scorer = make_scorer(_lists(window, window_len, terms), backend)
-        df = _document_frequency(own, own_len, len(terms))
-        idf = Idf({t: i for i, t in enumerate(terms) if df[i]}, df, len(spans))
+        # the sentences' terms as rows of the sentence index: what an update keeps
+        row = np.array([own_scorer.vocab.get(t, -1) for t in terms], dtype=np.int32)
+        rows = row[own] if len(own) else own.astype(np.int32)
+        report("scorers", 2, 2)
+        return Index(spans, own_scorer, window_scorer, idf, rows)
+    # the reference backends index lists of terms
+    window, window_len = _windows(spans[:, 0], own, own_len, title_ids, title_len, context)
+    own_scorer = make_scorer(_lists(own, own_len, terms), backend)
+    report("scorers", 1, 2)
+    window_scorer = make_scorer(_lists(window, window_len, terms), backend)
+    df = _document_frequency(own, own_len, len(terms))
+    idf = Idf({t: i for i, t in enumerate(terms) if df[i]}, df, len(spans))
     report("scorers", 2, 2)
     return Index(spans, own_scorer, window_scorer, idf)
 

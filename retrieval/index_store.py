@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from retrieval.arrays import StoredBytes, load_arrays, save_arrays
-from retrieval.corpus import CorpusError, Skipped, scan_corpus
-from retrieval.fingerprint import fingerprint
+from retrieval.corpus import CorpusError, Skipped, relative, scan_corpus
+from retrieval.fingerprint import code_digest, file_digests, fingerprint
 from retrieval.index import Index, Progress, build_index, sentence_idf
+from retrieval.index_update import Changes, Saved, update_index
 from retrieval.sparse_bm25 import SparseBM25
 from retrieval.stored_documents import StoredDocuments
 from retrieval.values import Document
@@ -26,7 +26,7 @@ from retrieval.window_bm25 import WindowBM25
 
 log = logging.getLogger(__name__)
 
-FORMAT = "qabot-index/3"
+FORMAT = "qabot-index/4"
 _STALE_TEMP_S = 3600  # a save folder left this long was abandoned by a stopped process
 
 
@@ -39,6 +39,8 @@ class Opened:
     folder: Path | None
     built: bool  # False when loaded from `folder`
     skipped: tuple[Skipped, ...] = ()  # the corpus's files left out, and why
+    changes: Changes | None = None  # what an update of an earlier index read again
+    files: dict[str, str] | None = None  # the corpus files read, by path: their digests
 
 
 def open_index(
@@ -55,7 +57,8 @@ def open_index(
         corpus = scan_corpus(root, progress)
         built = build_index(corpus.documents, context, backend, progress)
         return Opened(corpus.documents, built, None, True, tuple(corpus.skipped))
-    key = fingerprint(root, FORMAT, context)
+    files = file_digests(root)
+    key = fingerprint(root, FORMAT, context, files=files)
     folder = Path(cache_dir) / key
     if folder.is_dir() and not force:
         start = time.perf_counter()
@@ -66,27 +69,36 @@ def open_index(
         else:
             log.info("loaded the index of %s from %s in %.1f s", root, folder,
                      time.perf_counter() - start)
-            return Opened(documents, found, folder, False, skipped)
+            return Opened(documents, found, folder, False, skipped, None, files)
     start = time.perf_counter()
-    corpus = scan_corpus(root, progress)
-    documents, skipped = corpus.documents, tuple(corpus.skipped)
-    built = build_index(documents, context, backend, progress)
-    log.info("indexed %s in %.1f s", root, time.perf_counter() - start)
+    saved = None if force else _earlier(Path(cache_dir), root, context, but=folder)
+    changes = None
+    if saved is not None:  # read only what changed since
+        updated = update_index(saved, root, files, context, progress)
+        documents, built, skipped = updated.documents, updated.index, updated.skipped
+        changes = updated.changes
+        log.info("updated the index of %s (%s) in %.1f s", root, changes,
+                 time.perf_counter() - start)
+    else:
+        corpus = scan_corpus(root, progress)
+        documents, skipped = corpus.documents, tuple(corpus.skipped)
+        built = build_index(documents, context, backend, progress)
+        log.info("indexed %s in %.1f s", root, time.perf_counter() - start)
     if fingerprint(root, FORMAT, context) != key:
         log.warning("not saving the index: %s changed while it was indexed", root)
-        return Opened(documents, built, None, True, skipped)
+        return Opened(documents, built, None, True, skipped, changes, files)
     try:
-        save(folder, root, documents, built, skipped)
+        save(folder, root, documents, built, skipped, files)
         # the saved texts, read as quotes need them: the strings read to build can go
         stored = _documents(folder, root, json.loads((folder / "meta.json").read_text("utf-8")))[0]
     except (OSError, ValueError) as err:
         log.warning("cannot save the index to %s: %s", folder, err)
-        return Opened(documents, built, None, True, skipped)
-    return Opened(stored, built, folder, True, skipped)
+        return Opened(documents, built, None, True, skipped, changes, files)
+    return Opened(stored, built, folder, True, skipped, changes, files)
 
 
-def save(folder: Path, root: Path, documents: list[Document], built: Index,
-         skipped: Sequence[Skipped] = ()) -> None:
+def save(folder: Path, root: Path, documents: Sequence[Document], built: Index,
+         skipped: Sequence[Skipped] = (), files: dict[str, str] | None = None) -> None:
     """Write the index to a new folder beside `folder`, then rename it: never half an index."""
     if not isinstance(built.own, SparseBM25) or not isinstance(built.window, WindowBM25):
         raise ValueError("only the sparse backend's index can be saved")
@@ -96,7 +108,7 @@ def save(folder: Path, root: Path, documents: list[Document], built: Index,
     try:
         # in threads: writing and checksumming release the GIL, and overlap several times over
         with ThreadPoolExecutor(3) as pool:
-            jobs = [pool.submit(_save_corpus, temp, documents, built.spans),
+            jobs = [pool.submit(_save_corpus, temp, documents, built.spans, built.term_rows),
                     pool.submit(built.own.save, temp / "own"),
                     pool.submit(built.window.save, temp / "window")]
             arrays = jobs[0].result()
@@ -106,7 +118,9 @@ def save(folder: Path, root: Path, documents: list[Document], built: Index,
                 "sentences": len(built.spans), "arrays": arrays,
                 "documents": [[d.source, d.title, Path(d.path).relative_to(root).as_posix(),
                                [list(p) for p in d.places]] for d in documents],
-                "skipped": [[s.path, s.kind, s.detail] for s in skipped]}
+                "skipped": [[relative(s.path, root), s.kind, s.detail] for s in skipped],
+                # what an update needs: the digest of every file read, and the code that read
+                "files": files or {}, "code": code_digest(), "context": built.window.params["context"]}
         (temp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         _move_into_place(temp, folder)
     finally:
@@ -114,13 +128,18 @@ def save(folder: Path, root: Path, documents: list[Document], built: Index,
     _remove_older_indexes(folder, str(root.resolve()))
 
 
-def _save_corpus(folder: Path, documents: list[Document], spans: np.ndarray) -> dict[str, Any]:
-    """The documents' texts as one UTF-8 array (the spans slice them), their lengths, the spans."""
+def _save_corpus(folder: Path, documents: Sequence[Document], spans: np.ndarray,
+                 term_rows: np.ndarray | None) -> dict[str, Any]:
+    """The documents' texts as one UTF-8 array (the spans slice them), their lengths, the
+    spans, and the sentences' terms when the index has them (an update reuses them)."""
     texts = [d.text.encode("utf-8") for d in documents]
-    return save_arrays(folder, {
+    arrays = {
         "text": np.frombuffer(b"".join(texts), dtype=np.uint8),
         "text_at": np.cumsum([0] + [len(t) for t in texts], dtype=np.int64),
-        "chars": np.array([len(d.text) for d in documents], dtype=np.int64), "spans": spans})
+        "chars": np.array([len(d.text) for d in documents], dtype=np.int64), "spans": spans}
+    if term_rows is not None:
+        arrays["terms"] = term_rows
+    return save_arrays(folder, arrays)
 
 
 def _move_into_place(temp: Path, folder: Path) -> None:
@@ -164,7 +183,8 @@ def load(folder: Path, root: Path) -> tuple[StoredDocuments, Index, tuple[Skippe
         own = SparseBM25.load(folder / "own")
         _need(own.n_passages == len(spans), "sentence counts differ")
         window = WindowBM25.load(folder / "window", own, spans[:, 0])
-        skipped = tuple(Skipped(*map(str, s)) for s in meta.get("skipped", []))
+        skipped = tuple(Skipped(str(root / s[0]), str(s[1]), str(s[2]))
+                        for s in meta.get("skipped", []))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError) as err:
         raise ValueError(f"unusable index in {folder}: {err}") from err
     return documents, Index(spans, own, window, sentence_idf(own)), skipped
@@ -178,6 +198,7 @@ def _documents(folder: Path, root: Path, meta: dict[str, Any]) -> tuple[StoredDo
               and all(isinstance(at, int) and isinstance(where, str) for at, where in e[3])
               for e in entries), "documents")
     manifest = dict(meta["arrays"])
+    manifest.pop("terms", None)  # read by an update only
     text = StoredBytes(folder, "text", manifest.pop("text"))  # read as quotes need it
     arrays = load_arrays(folder, manifest)
     text_at, chars, spans = (arrays[k] for k in ("text_at", "chars", "spans"))
@@ -189,6 +210,49 @@ def _documents(folder: Path, root: Path, meta: dict[str, Any]) -> tuple[StoredDo
              for source, title, path, places in entries]
     documents = StoredDocuments(paths, text, text_at)
     return documents, spans
+
+
+def _earlier(cache_dir: Path, root: Path, context: int, but: Path) -> Saved | None:
+    """The newest saved index of the corpus at `root` that an update can start from: saved by
+    this very code with the same settings, its sentences' terms kept, and not `but` (found
+    unusable); None if there is none."""
+    corpus, candidates = str(root.resolve()), []
+    try:
+        folders = [f for f in cache_dir.iterdir()
+                   if not f.name.startswith(".") and f.is_dir() and f.name != but.name]
+    except OSError:
+        return None
+    for other in folders:
+        try:
+            meta = json.loads((other / "meta.json").read_text(encoding="utf-8"))
+            if (meta.get("format"), meta.get("corpus"), meta.get("code"), meta.get("context")) \
+                    == (FORMAT, corpus, code_digest(), context) and "terms" in meta["arrays"]:
+                candidates.append((other.stat().st_mtime, other, meta))
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            continue
+    for _, folder, meta in sorted(candidates, key=lambda c: c[0], reverse=True):
+        try:
+            return _saved(folder, root, meta)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError) as err:
+            log.warning("cannot update the index in %s, building anew: %s", folder, err)
+    return None
+
+
+def _saved(folder: Path, root: Path, meta: dict[str, Any]) -> Saved:
+    """A saved index as an update reads it."""
+    documents, spans = _documents(folder, root, meta)
+    own = SparseBM25.load(folder / "own")
+    rows = load_arrays(folder, {"terms": meta["arrays"]["terms"]})["terms"]
+    _need(own.n_passages == len(spans) and rows.shape == (int(own.doc_len.sum()),)
+          and (len(rows) == 0 or (rows.min() >= 0 and rows.max() < len(own.vocab))), "terms")
+    terms = [""] * len(own.vocab)
+    for term, row in own.vocab.items():
+        terms[row] = term
+    files = meta["files"]
+    _need(isinstance(files, dict) and all(isinstance(v, str) for v in files.values()), "files")
+    skipped = tuple(Skipped(str(root / s[0]), str(s[1]), str(s[2])) for s in meta["skipped"])
+    return Saved(documents, [e[2] for e in meta["documents"]], spans, own.doc_len, rows, terms,
+                 files, skipped)
 
 
 def _check_spans(spans: np.ndarray, lengths: np.ndarray) -> None:

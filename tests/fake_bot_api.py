@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456:TEST-fake-token-4f9c2a"
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the largest file getFile lets a bot download
 BOT_USER = {
     "id": 123456, "is_bot": True, "first_name": "QA Bot", "username": "QaTestBot",
     "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True,
@@ -108,6 +109,7 @@ class FakeBotApi:
     _delays: dict[str, list[float]] = field(default_factory=dict)
     _delivered: Counter[str] = field(default_factory=Counter)  # successful calls by method
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _files: dict[str, bytes] = field(default_factory=dict)  # file_id -> the file's bytes
     _runner: web.AppRunner | None = None
     _closing: bool = False
     _long_polls: int = 0  # getUpdates requests waiting for updates right now
@@ -121,6 +123,7 @@ class FakeBotApi:
     async def start(self) -> FakeBotApi:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -238,6 +241,23 @@ class FakeBotApi:
             self._updates.append({"update_id": next(self._ids), **update})
         await self._notify()
 
+    async def document(
+        self, chat_id: int, name: str, data: bytes, *, user: dict[str, Any] = USER,
+        size: int | None = None, mime_type: str = "application/octet-stream",
+    ) -> dict[str, Any]:
+        """Deliver a file sent in a private chat; the bot downloads it with getFile. `size` is
+        what Telegram says the file weighs (default: its real size)."""
+        file_id = f"file{next(self._ids)}"
+        self._files[file_id] = data
+        chat = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
+        self._chats[chat_id] = chat
+        message = {"message_id": next(self._ids), "date": int(time.time()), "chat": chat,
+                   "from": user, "document": {
+                       "file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name,
+                       "mime_type": mime_type, "file_size": len(data) if size is None else size}}
+        await self._push({"message": message})
+        return message
+
     async def callback_query(
         self, message: dict[str, Any], data: str, user: dict[str, Any] = USER
     ) -> str:
@@ -294,6 +314,8 @@ class FakeBotApi:
             return self._send_message(params)
         if method == "answerInlineQuery":
             check_inline_results(params.get("results"))
+        if method == "getFile":
+            return self._get_file(str(params.get("file_id")))
         return True  # deleteWebhook, setWebhook, sendChatAction, answerInlineQuery, ...
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -312,6 +334,25 @@ class FakeBotApi:
             finally:
                 self._long_polls -= 1
         return list(self._updates[: int(params.get("limit") or 100)])
+
+    def _get_file(self, file_id: str) -> dict[str, Any]:
+        if file_id not in self._files:
+            raise ValueError("wrong file_id or the file is temporarily unavailable")
+        data = self._files[file_id]
+        if len(data) > MAX_DOWNLOAD:
+            raise ValueError("file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                "file_path": f"documents/{file_id}.bin"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's bytes, as Telegram serves them from /file/bot<token>/<file_path>."""
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        file_id = request.match_info["path"].removeprefix("documents/").removesuffix(".bin")
+        if file_id not in self._files:
+            return _error(404, "Not Found")
+        self.calls.append(Call("download", {"file_id": file_id}, True))
+        return web.Response(body=self._files[file_id])
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         text = shown_text(str(params.get("text", "")), params.get("parse_mode"))

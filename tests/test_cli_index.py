@@ -39,6 +39,10 @@ def test_index_builds_saves_and_then_finds_it_current(tmp_path: Path) -> None:
     assert again.stdout.startswith("Index is current: 2 documents, 5 passages, loaded in ")
     forced = qabot_index("--corpus", str(corpus), "--force", index_dir=cache)
     assert forced.stdout.startswith("Indexed 2 documents")
+    (corpus / "003_c.txt").write_text("Port\n\nThe port reopened in May.", encoding="utf-8")
+    updated = qabot_index("--corpus", str(corpus), index_dir=cache)
+    assert updated.stdout.startswith(
+        "Updated the index (1 added, 0 changed, 0 removed): 3 documents, 7 passages in ")
     ask = subprocess.run(  # a real start-up, as console, eval and telegram make
         [sys.executable, "-m", "bot", "ask", "When did the bridge open?", "--corpus", str(corpus)],
         capture_output=True, text=True, cwd=REPO, timeout=120,

@@ -31,12 +31,14 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def opened(corpus: Path, cache: Path, caplog: pytest.LogCaptureFixture, **kw: object) -> str:
-    """Open the index; say whether it was "loaded" or "built" (from the log, as a user sees it)."""
+    """Open the index; say whether it was "loaded", "updated" (only changed files read) or
+    "built" (from the log, as a user sees it)."""
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="retrieval.index_store"):
         result = open_index(corpus, cache, **kw)  # type: ignore[arg-type]
-    assert result.built == ("indexed" in caplog.text)
-    return "built" if result.built else "loaded"
+    assert result.built == ("indexed" in caplog.text or "updated" in caplog.text)
+    assert (result.changes is not None) == ("updated" in caplog.text)
+    return "updated" if result.changes else "built" if result.built else "loaded"
 
 
 def test_a_loaded_index_searches_as_the_built_one(corpus: Path, tmp_path: Path) -> None:
@@ -57,7 +59,7 @@ def test_a_loaded_index_searches_as_the_built_one(corpus: Path, tmp_path: Path) 
     assert with_cache.answer(question) == without.answer(question)
 
 
-def test_any_change_to_the_corpus_rebuilds_and_nothing_else_does(
+def test_any_change_to_the_corpus_updates_the_index_and_nothing_else_does(
     corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     cache = tmp_path / "cache"
@@ -66,11 +68,14 @@ def test_any_change_to_the_corpus_rebuilds_and_nothing_else_does(
     os.utime(corpus / "003_rain.txt", (1, 1))  # touched, same bytes
     assert opened(corpus, cache, caplog) == "loaded"
     (corpus / "004_new.txt").write_text("Added\n\nA new document.", encoding="utf-8")
-    assert opened(corpus, cache, caplog) == "built"
+    assert opened(corpus, cache, caplog) == "updated"
+    assert "1 added, 0 changed, 0 removed" in caplog.text
     (corpus / "sub" / "002_news.md").write_text("City news\n\nIt cost 41 million.", "utf-8")
-    assert opened(corpus, cache, caplog) == "built"
+    assert opened(corpus, cache, caplog) == "updated"
+    assert "0 added, 1 changed, 0 removed" in caplog.text
     (corpus / "003_rain.txt").unlink()
-    assert opened(corpus, cache, caplog) == "built"
+    assert opened(corpus, cache, caplog) == "updated"
+    assert "0 added, 0 changed, 1 removed" in caplog.text
     assert opened(corpus, cache, caplog) == "loaded"
     assert opened(corpus, cache, caplog, context=2) == "built"  # a setting that shapes it
     assert opened(corpus, cache, caplog, force=True) == "built"

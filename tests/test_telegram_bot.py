@@ -67,6 +67,8 @@ async def running(
     finally:
         await app.updater.stop()
         await app.stop()
+        assert app.post_stop is not None
+        await app.post_stop(app)
         await app.shutdown()
 
 
@@ -245,8 +247,11 @@ async def test_each_source_has_a_button_that_shows_the_quote_in_its_context(
     assert found is not None and (found.before or found.after)
     assert (found.before or found.after) in shown  # and the sentences around it
     assert server.sent("answerCallbackQuery")
-    await server.callback_query(call.result, "src:99999999")  # the corpus has changed since
+    await server.callback_query(call.result, "src:0:99999999")  # no such sentence
     assert "no longer in the corpus" in (await server.texts(160, 3))[2]
+    key, passage = buttons[0]["callback_data"].removeprefix("src:").split(":")
+    await server.callback_query(call.result, f"src:{key}x:{passage}")  # from another index
+    assert "no longer in the corpus" in (await server.texts(160, 4))[3]
 
 
 async def test_start_with_a_deep_link_payload_answers_it(
