@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-load bench eval install clean train
+.PHONY: run test test-load bench eval install clean train xapian
 
 # The span reader's training (optional: torch and the base encoder come with the `train` extra).
 # About 4-5 h on 2 CPU cores (some 10 windows a second); a few minutes on a GPU (DEVICE=cuda).
@@ -20,9 +20,15 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python scripts/link_xapian.py --if-present
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The optional Xapian backend: Debian's bindings (apt-get install python3-xapian xapian-tools)
+# made visible to the virtual environment.
+xapian: $(STAMP)
+	$(BIN)/python scripts/link_xapian.py
 
 run: $(STAMP)
 	$(BIN)/qabot run

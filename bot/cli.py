@@ -16,6 +16,7 @@ import typer
 
 from bot.settings import Settings
 from retrieval import CorpusError, Engine, EngineConfig
+from retrieval.backends import XapianMissing
 
 if TYPE_CHECKING:
     from bot.telegram_app import Webhook
@@ -43,6 +44,9 @@ def engine_config(settings: Settings, one_question: bool = False) -> EngineConfi
         backend=settings.bm25_backend, parse_worker=settings.parse_worker and not one_question,
         reader=settings.reader, windows=settings.read_windows,
         abstain_threshold=settings.abstain_threshold,
+        xapian_shards=tuple(settings.xapian_shards), xapian_pool=settings.xapian_pool,
+        xapian_partial=settings.xapian_allow_partial,
+        xapian_timeout=settings.xapian_timeout_seconds,
     )
 
 
@@ -54,7 +58,7 @@ def build_engine(
     try:
         return Engine.from_folder(folder, engine_config(settings, one_question),
                                   settings.index_dir)
-    except CorpusError as err:
+    except (CorpusError, XapianMissing) as err:
         _fail(str(err))
 
 
@@ -65,7 +69,7 @@ def build_library(settings: Settings, corpus: Path | None = None) -> Library:
     folder = _corpus_folder(settings, corpus)
     try:
         return Library.open(folder, engine_config(settings), settings.index_dir)
-    except CorpusError as err:
+    except (CorpusError, XapianMissing) as err:
         _fail(str(err))
 
 
@@ -112,16 +116,35 @@ def ask(
 def index(
     corpus: CorpusOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if it is current.")] = False,
+    backend: Annotated[str, typer.Option(
+        help="sparse: the saved in-process index; xapian: Xapian shards under --out.")
+    ] = "sparse",
+    shards: Annotated[int, typer.Option(help="How many Xapian shards (with --backend xapian).",
+                                        min=1, max=1024)] = 1,
+    out: Annotated[Optional[Path], typer.Option(
+        help="Folder the Xapian shards are written to (with --backend xapian).")] = None,
 ) -> None:
-    """Build and save the corpus's index (QABOT_INDEX_DIR), so that start-up only loads it."""
-    from bot.indexing import index_corpus, summary
+    """Build and save the corpus's index (QABOT_INDEX_DIR), so that start-up only loads it;
+    or write it as Xapian shards for `xapian-tcpsrv` to serve."""
+    from bot.indexing import index_corpus, summary, write_xapian
 
     settings = settings_from_env()
-    if settings.bm25_backend != "sparse":
+    folder = _corpus_folder(settings, corpus)
+    if backend == "xapian":
+        if out is None:
+            _fail("--backend xapian needs --out FOLDER: where the shards are written")
+        try:
+            typer.echo(write_xapian(folder, out, shards))
+        except (CorpusError, XapianMissing, ValueError) as err:
+            _fail(str(err))
+        return
+    if backend != "sparse":
+        _fail(f"unknown backend {backend}: use sparse or xapian")
+    if settings.bm25_backend == "rank-bm25":
         _fail(f"the {settings.bm25_backend} backend is indexed at every start and cannot be "
               "saved; set QABOT_BM25_BACKEND=sparse to use a saved index")
     try:
-        opened, seconds = index_corpus(corpus or settings.corpus_dir, settings.index_dir, force)
+        opened, seconds = index_corpus(folder, settings.index_dir, force)
     except CorpusError as err:
         _fail(str(err))
     typer.echo(summary(opened, seconds))

@@ -55,3 +55,28 @@ def summary(opened: Opened, seconds: float) -> str:
     if opened.changes is not None:  # only the files that changed were read
         return f"Updated the index ({opened.changes}): {size} in {seconds:.1f} s; {where}"
     return f"Indexed {size} in {seconds:.1f} s; {where}"
+
+
+def write_xapian(corpus: Path, out: Path, shards: int) -> str:
+    """Write (or update) the corpus as `shards` Xapian databases under `out`; one line saying
+    what was written, and how to serve it."""
+    from retrieval.backends.xapian_shards import write_shards, xapian_module
+    from retrieval.corpus import scan_corpus
+    from retrieval.index import build_index
+
+    xapian_module()  # before any work: without Xapian, say so at once
+    start = time.perf_counter()
+    found = scan_corpus(corpus)
+    context = EngineConfig().context
+    built = build_index(found.documents, context)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True)) as bar:
+        task = bar.add_task("Writing Xapian shards", total=len(found.documents))
+        folders = write_shards(out, shards, found.documents, built, context,
+                               lambda done, total: bar.update(task, completed=done))
+    seconds = time.perf_counter() - start
+    serve = " & ".join(f"xapian-tcpsrv --port {33333 + i} {f}" for i, f in enumerate(folders[:2]))
+    return (f"Wrote {found.summary()}, {len(built.spans):,} passages to {shards} Xapian "
+            f"shard{'s' if shards != 1 else ''} under {out} in {seconds:.1f} s. Serve each: "
+            f"{serve}{' ...' if shards > 2 else ''}")

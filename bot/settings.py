@@ -26,7 +26,11 @@ class Settings(BaseSettings):
     parse_worker: bool = True
     confidence_threshold: float = Field(default=0.15, ge=0.0, le=1.0)
     max_unseen: float = Field(default=0.5, ge=0.0, le=1.0)
-    bm25_backend: Literal["sparse", "rank-bm25"] = "sparse"
+    bm25_backend: Literal["sparse", "rank-bm25", "xapian"] = "sparse"
+    xapian_shards: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    xapian_pool: int = Field(default=100, ge=10, le=10_000)
+    xapian_allow_partial: bool = False
+    xapian_timeout_seconds: float = Field(default=2.0, gt=0.0, le=60.0)
     reader: Literal["neural", "rules"] = "neural"
     read_windows: int = Field(default=8, ge=1, le=32)
     abstain_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -53,6 +57,17 @@ class Settings(BaseSettings):
             return [int(v) for v in text.replace(" ", "").split(",") if v]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("xapian_shards", mode="before")
+    @classmethod
+    def _split_shards(cls, value: object) -> object:
+        """Accept "tcp://a:33333,tcp://b:33333" as well as a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [v.strip() for v in text.split(",") if v.strip()]
         return value
 
     @field_validator("telegram_token", mode="before")

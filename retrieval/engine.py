@@ -5,32 +5,29 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retrieval.bm25 import top_k
+from retrieval.backends import SearchBackend, SearchUnavailable
+from retrieval.backends.in_process import InProcessSearch
 from retrieval.corpus import load_corpus
 from retrieval.coverage import coverage
 from retrieval.index import Index, build_index
 from retrieval.index_store import open_index
-from retrieval.passage_rank import best_passages
 from retrieval.passages import Sentences
 from retrieval.span_reader.reader import SpanReader
-from retrieval.sparse_bm25 import SparseBM25
 from retrieval.spelling import respell
 from retrieval.tokenize import acronym_terms, tokenize
 from retrieval.values import Answer, Context, Document, Hit, shown
-from retrieval.window_bm25 import WindowBM25
 from retrieval.wordnet import wordnet
 
 if TYPE_CHECKING:
     from retrieval.rule_reader import RuleReader
 
 MAX_QUESTION_CHARS = 1000
-SMALL_CORPUS = 2000  # sentences; below this, passages BM25Okapi scores at zero are scanned
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -45,7 +42,13 @@ class EngineConfig:
     # Abstain when this share of the question's weight is on words the corpus never uses:
     # "What is the capital of France?" asked of news about Syria.
     max_unseen: float = 0.5
-    backend: str = "sparse"  # or "rank-bm25", the reference implementation
+    # "sparse" (in process), "rank-bm25" (the reference implementation, in process), or
+    # "xapian": the passages ranked by Xapian shards (retrieval/backends/xapian_search.py)
+    backend: str = "sparse"
+    xapian_shards: tuple[str, ...] = ()  # folders or tcp://host:port, one per shard
+    xapian_pool: int = 100  # candidates Xapian fetches for exact re-scoring
+    xapian_partial: bool = False  # answer from the shards up when some are down, marked partial
+    xapian_timeout: float = 2.0  # seconds a shard may take to answer before it is set aside
     context: int = 1  # neighbouring sentences indexed with each sentence
     parse_worker: bool = True  # parse about half the read sentences in a second process
     # "neural": the fine-tuned span reader (retrieval/span_reader); "rules": the feature
@@ -53,6 +56,12 @@ class EngineConfig:
     reader: str = "neural"
     windows: int = 8  # windows the neural reader reads (a sentence and a neighbour either side)
     abstain_threshold: float | None = None  # None: the threshold fitted with the model
+
+    @property
+    def local_backend(self) -> str:
+        """The backend of the engine's own index: with Xapian shards, the saved sparse index
+        still gives the sentences' text and the terms' weights."""
+        return "sparse" if self.backend == "xapian" else self.backend
 
 
 def clean_question(text: str) -> str:
@@ -72,15 +81,17 @@ class Engine:
     def __init__(
         self, documents: Sequence[Document], config: EngineConfig | None = None,
         index: Index | None = None, span_reader: SpanReader | None = None,
+        searcher: SearchBackend | None = None,
     ) -> None:
         """Index `documents`, unless `index` (built from them, with this config) is given;
-        `span_reader`: an engine's loaded model, to share instead of loading it again."""
+        `span_reader`: an engine's loaded model, to share instead of loading it again;
+        `searcher`: where retrieval happens (default: `index`, in this process)."""
         self.config = config or EngineConfig()
         self.documents = documents
-        index = index or build_index(documents, self.config.context, self.config.backend)
+        index = index or build_index(documents, self.config.context, self.config.local_backend)
         self.sentences = Sentences(documents, index.spans)
         # A passage scores as its sentence plus its window, each exactly as BM25Okapi.
-        self.scorers = (index.own, index.window)
+        self.searcher: SearchBackend = searcher or self._searcher(index)
         self.idf = index.idf
         self.unseen_idf = index.idf.unseen
         wordnet()  # read once per process, before the first question
@@ -111,8 +122,34 @@ class Engine:
             start_worker()
         if cache_dir is None:
             return cls(load_corpus(folder), config)
-        opened = open_index(folder, cache_dir, config.context, config.backend)
+        opened = open_index(folder, cache_dir, config.context, config.local_backend)
         return cls(opened.documents, config, opened.index)
+
+    def _searcher(self, index: Index) -> SearchBackend:
+        if self.config.backend != "xapian":
+            return InProcessSearch(index.own, index.window, self.sentences)
+        from retrieval.backends.xapian_search import XapianSearch
+
+        c = self.config
+        return XapianSearch(c.xapian_shards, self.locate, pool=c.xapian_pool,
+                            allow_partial=c.xapian_partial, timeout=c.xapian_timeout)
+
+    def locate(self, source: str, sentence: int) -> int | None:
+        """The passage index of a document's `sentence`-th sentence; None if there is none."""
+        first = self._first_sentence
+        if source not in first:
+            return None
+        at = first[source] + sentence
+        doc = self.sentences.spans[first[source], 0]
+        ok = 0 <= sentence and at < len(self.sentences) and self.sentences.spans[at, 0] == doc
+        return at if ok else None
+
+    @cached_property
+    def _first_sentence(self) -> dict[str, int]:
+        doc = self.sentences.spans[:, 0]
+        first = np.searchsorted(doc, np.arange(len(self.documents)))
+        held = np.searchsorted(doc, np.arange(len(self.documents)), side="right") > first
+        return {self.documents[i].source: int(first[i]) for i in np.flatnonzero(held)}
 
     def reindexed(self, documents: Sequence[Document], index: Index) -> Engine:
         """An engine like this one on another corpus and its index, sharing the loaded model."""
@@ -149,33 +186,7 @@ class Engine:
 
     def ranked(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         """The k best passages (index, score) for query terms."""
-        if not terms:
-            return []
-        own, window = self.scorers
-        if len(self.sentences) > SMALL_CORPUS and isinstance(own, SparseBM25) and isinstance(
-                window, WindowBM25):  # exact, scoring only the passages that can make it
-            return best_passages(own, window, terms, k)
-        scores = own.get_scores(terms) + window.get_scores(terms)
-        ranked = top_k(scores, k)
-        if len(ranked) < k and len(self.sentences) <= SMALL_CORPUS:
-            ranked += self._overlap_ranked(terms, scores, k - len(ranked), {i for i, _ in ranked})
-        return ranked
-
-    def _overlap_ranked(
-        self, terms: list[str], scores: np.ndarray, k: int, taken: set[int]
-    ) -> list[tuple[int, float]]:
-        """Passages sharing a term with the query that BM25Okapi scores zero or below.
-
-        In a corpus of a few sentences most terms occur in half the passages or more, and
-        BM25Okapi's idf gives them no weight; the passages still match the question.
-        """
-        wanted = set(terms)
-        matches = [
-            (len(wanted & set(tokenize(s.text))), float(scores[i]), i)
-            for i, s in enumerate(self.sentences) if i not in taken
-        ]
-        best = sorted((m for m in matches if m[0] > 0), key=lambda m: (-m[0], -m[1], m[2]))[:k]
-        return [(i, score) for _, score, i in best]
+        return self.searcher.search(terms, k).passages
 
     def answer(self, question: str) -> Answer:
         """Short answer, verbatim quote and every supporting source, or an honest abstention."""
@@ -185,16 +196,21 @@ class Engine:
         terms = tokenize(text)
         if not terms:
             return Answer(question, None, None, (), 0.0, reason="no_terms")
-        ranked = self.ranked(terms, self.config.support_k)
+        try:
+            found_passages = self.searcher.search(terms, self.config.support_k)
+        except SearchUnavailable:
+            return Answer(question, None, None, (), 0.0, reason="unavailable")
+        ranked = found_passages.passages
         hits = tuple(self.hit(i, s) for i, s in ranked[: self.config.top_k])
         if not ranked:
-            return Answer(question, None, None, (), 0.0, reason="not_found")
+            return Answer(question, None, None, (), 0.0, reason="not_found",
+                          partial=found_passages.partial)
         if self.span_reader is not None:
             found = self.span_reader.answer(self, question, text, terms, ranked, hits)
         else:
             assert self.rule_reader is not None
             found = self.rule_reader.answer(question, text, terms, ranked, hits)
-        return _shown(found)
+        return _shown(replace(found, partial=found_passages.partial))
 
     def term_weights_of(self, terms: Sequence[str]) -> dict[str, float]:
         return {t: self.idf.get(t, self.unseen_idf) for t in terms}

@@ -77,7 +77,7 @@ class Library:
             from retrieval.nlp import start_worker
 
             start_worker()
-        opened = open_index(folder, cache_dir, config.context, config.backend)
+        opened = open_index(folder, cache_dir, config.context, config.local_backend)
         return cls(folder, cache_dir, Engine(opened.documents, config, opened.index), opened)
 
     @property
@@ -109,7 +109,7 @@ class Library:
     def _refresh(self) -> bool:
         signature = self.signature()
         opened = open_index(self.folder, self.cache_dir, self.engine.config.context,
-                            self.engine.config.backend)
+                            self.engine.config.local_backend)
         self._signature = signature
         self._files = dict(opened.files) if opened.files else None
         key = opened.folder.name[:8] if opened.folder else None

@@ -107,8 +107,9 @@ class Trace:
 class Answer:
     """What the engine says about a question; `text` is None when it abstains.
 
-    `reason` says why it abstained ("empty", "no_terms", "not_found", "low_confidence").
-    `conflicts` holds the other values when sources disagree.
+    `reason` says why it abstained ("empty", "no_terms", "not_found", "low_confidence",
+    "unavailable": the search servers did not answer). `conflicts` holds the other values
+    when sources disagree. `partial`: part of the archive (a shard) could not be searched.
     """
 
     question: str
@@ -121,6 +122,7 @@ class Answer:
     passages: tuple[Hit, ...] = ()
     reason: str | None = None
     trace: Trace | None = None
+    partial: bool = False
 
     @property
     def found(self) -> bool:
@@ -140,6 +142,7 @@ class Answer:
             "sources": list(self.sources),
             "confidence": round(self.confidence, 4),
             "reason": self.reason,
+            "partial": self.partial,
             "evidence": [asdict(e) for e in self.evidence],
             "conflicts": [
                 {"answer": c.text, "sources": list(c.sources), "quote": c.quote}

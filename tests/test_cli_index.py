@@ -59,3 +59,20 @@ def test_index_errors_are_one_line(tmp_path: Path) -> None:
     reference = qabot_index(index_dir=tmp_path / "cache", QABOT_BM25_BACKEND="rank-bm25")
     assert reference.exit_code == 2 and "cannot be saved" in reference.stderr
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_xapian_backend_without_xapian_says_how_to_install_it(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", {"a.txt": "Alpha\n\nThe bridge opened in 2019."})
+    blocked = ("import sys; sys.modules['xapian'] = None; from bot.cli import app; "
+               "sys.argv = ['qabot', *sys.argv[1:]]; app()")
+    for args in (["ask", "When did the bridge open?", "--corpus", str(corpus)],
+                 ["index", "--backend", "xapian", "--out", str(tmp_path / "x"), "--corpus",
+                  str(corpus)]):
+        run = subprocess.run(
+            [sys.executable, "-c", blocked, *args], capture_output=True, text=True, cwd=REPO,
+            timeout=120, env={**os.environ, "QABOT_INDEX_DIR": str(tmp_path / "cache"),
+                              "QABOT_BM25_BACKEND": "xapian", "QABOT_XAPIAN_SHARDS": "/none"})
+        assert run.returncode == 2, run.stderr
+        assert run.stderr.startswith("qabot: the Xapian backend needs Xapian's Python bindings")
+        assert "apt-get install python3-xapian" in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1
