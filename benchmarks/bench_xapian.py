@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shutil
 import socket
 import subprocess
@@ -89,15 +90,20 @@ def times_ms(call: Callable[[Any], Any], inputs: Sequence[Any]) -> tuple[float, 
     return p50_p95(out)
 
 
-def top10_overlap(local: Engine, other: Engine, questions: Sequence[str]) -> float:
-    """The share of the in-process top 10 (passages that score) that `other` returns."""
-    same = total = 0
+def top10_overlap(local: Engine, other: Engine, questions: Sequence[str]) -> tuple[float, float]:
+    """The share of the in-process top 10 (passages that score) that `other` returns, and the
+    share of questions whose ten scores are the same (to 1e-9): where a passage differs
+    with the same score, it is a tie (the BBC set holds duplicate articles)."""
+    same = total = equal = 0
     for question in questions:
         terms = tokenize(local.prepared(question))
-        want = {p for p, s in local.ranked(terms, 10) if s > 0}
-        same += len(want & {p for p, _ in other.ranked(terms, 10)})
+        want = [(p, s) for p, s in local.ranked(terms, 10) if s > 0]
+        got = other.ranked(terms, 10)
+        same += len({p for p, _ in want} & {p for p, _ in got})
         total += len(want)
-    return same / max(total, 1)
+        equal += len(want) == len(got) and all(
+            math.isclose(a, b, rel_tol=1e-9) for (_, a), (_, b) in zip(want, got))
+    return same / max(total, 1), equal / max(len(questions), 1)
 
 
 def synthetic(sizes: list[int], questions: int) -> None:
@@ -139,7 +145,7 @@ def _row(n: int, name: str, build: float, engine: Engine, local: Engine,
     engine.ranked(terms[0], 40)  # connections and caches warm, as in a running bot
     query = times_ms(lambda t: engine.ranked(t, engine.config.support_k), terms)
     answer = times_ms(engine.answer, asked)
-    overlap = top10_overlap(local, engine, asked)
+    overlap, _ = top10_overlap(local, engine, asked)
     return {"passages": n, "backend": name, "build_s": build, "query": query,
             "answer": answer, "overlap": overlap}
 
@@ -155,8 +161,8 @@ def _table(rows: list[dict[str, Any]]) -> str:
 
 
 def overlap(pools: list[int]) -> None:
-    lines = ["| corpus | passages | pool | top-10 overlap | query p50 / p95 ms | "
-             "same answer on dev |", "|---|--:|--:|--:|--:|--:|"]
+    lines = ["| corpus | passages | pool | top-10 overlap | same 10 scores | query p50 / p95 ms "
+             "| same answer on dev |", "|---|--:|--:|--:|--:|--:|--:|"]
     for name, (folder, part) in REAL.items():
         if not folder.is_dir():
             print(f"skipping {name}: {folder} not found", file=sys.stderr)
@@ -176,13 +182,13 @@ def overlap(pools: list[int]) -> None:
                     terms = [tokenize(engine.prepared(q)) for q in asked]
                     query = times_ms(lambda t, e=engine: e.ranked(t, e.config.support_k), terms)
                     same = "—"
-                    if pool == max(pools):
+                    if pool == EngineConfig().xapian_pool:  # the default pool
                         agree = sum(_answer_view(engine.answer(q)) == _answer_view(
                             local.answer(q)) for q in asked)
                         same = f"{agree}/{len(asked)}"
-                    lines.append(f"| {name} | {len(index.spans):,} | {pool} | "
-                                 f"{top10_overlap(local, engine, asked):.2%} | "
-                                 f"{query[0]:.1f} / {query[1]:.1f} | {same} |")
+                    shared, scores = top10_overlap(local, engine, asked)
+                    lines.append(f"| {name} | {len(index.spans):,} | {pool} | {shared:.2%} | "
+                                 f"{scores:.2%} | {query[0]:.1f} / {query[1]:.1f} | {same} |")
                     print(lines[-1], flush=True)
             finally:
                 servers.stop()

@@ -267,3 +267,39 @@ def test_index_and_ask_from_the_command_line(tmp_path: Path) -> None:
     wrong = qabot("index", "--backend", "xapian", "--shards", "3", "--corpus", str(corpus),
                   "--out", str(out))
     assert wrong.returncode == 2 and "holds 2 shards, not 3" in wrong.stderr
+
+
+def zipf_corpus(folder: Path, passages: int) -> list[str]:
+    """Documents of 40-60 words drawn from a Zipf vocabulary (the benchmarks' corpus, small),
+    and questions of three words, common ones among them."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    cdf = np.cumsum(1.0 / np.arange(1, 5001))
+    words = [f"w{i:x}" for i in range(5000)]
+    lines = [" ".join(words[i] for i in np.searchsorted(cdf, rng.random(rng.integers(40, 61))
+                                                        * cdf[-1])) + "." for _ in range(passages)]
+    for d in range(0, passages, 50):
+        (folder / f"{d:05d}_doc.txt").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"{d:05d}_doc.txt").write_text(f"Doc {d}\n\n" + " ".join(lines[d:d + 50]))
+    ranks = np.exp(rng.uniform(0, np.log(2000), size=(60, 3))).astype(int)
+    return [" ".join(words[r] for r in row) for row in ranks]
+
+
+def test_common_words_weigh_in_the_pool_as_in_the_score(tmp_path: Path, local: Engine) -> None:
+    """A word in over half the passages weighs little in Xapian's BM25 and more in
+    rank-bm25's (its floored idf, counted again when repeated): unless the pool query scales
+    each word to qabot's weight, the best passages fall outside a small pool."""
+    questions = zipf_corpus(tmp_path / "docs", 3000)
+    documents = scan_corpus(tmp_path / "docs").documents
+    index = build_index(documents)
+    folders = write_shards(tmp_path / "x", 2, documents, index, 1)
+    mine = Engine(documents, EngineConfig(), index, span_reader=local.span_reader)
+    shards = Engine(documents, EngineConfig(backend="xapian", xapian_pool=100,
+                                            xapian_shards=tuple(map(str, folders))),
+                    index, span_reader=local.span_reader)
+    for question in questions:
+        terms = tokenize(question)
+        want = [s for _, s in mine.ranked(terms, 10) if s > 0]
+        got = [s for _, s in shards.ranked(terms, 10)]
+        assert got == pytest.approx(want, rel=1e-9), question

@@ -2,10 +2,12 @@
 
 A passage is one Xapian document: its sentence's terms prefixed `S`, its window's (the title
 and the neighbouring sentences) prefixed `W`, each with its count, so Xapian's term and
-document counts over all shards are the statistics both BM25 scores need; its two lengths in
-value slots; its identity (source id, sentence number in the document) as data. A document
-goes to shard `crc32(source) % N`: always the same one, so updating a document touches only
-its shard.
+document counts over all shards are the statistics both BM25 scores need. Its data holds its
+identity (source id, sentence number in the document) and the same counts again: a search
+reads the data of its candidates in one batch, where reading their term lists would cost a
+round trip each (measured on BBC News: 8 ms against 46 ms a question, 100 candidates). A
+document goes to shard `crc32(source) % N`: always the same one, so updating a document
+touches only its shard.
 """
 from __future__ import annotations
 
@@ -29,7 +31,6 @@ log = logging.getLogger(__name__)
 
 FORMAT = "qabot-xapian/1"
 OWN, WINDOW = "S", "W"  # term prefixes: the sentence's terms, the window's terms
-OWN_LENGTH, WINDOW_LENGTH = 0, 1  # value slots
 SOURCE = "Q"  # boolean term naming a passage's document: one call deletes them all
 _MAX_TERM = 240  # bytes; Xapian refuses terms over 245
 
@@ -134,13 +135,11 @@ def _write(dbs: list[Any], documents: Sequence[Document], index: Index, terms: l
             for term, n in window.items():
                 passage.add_term(term_key(WINDOW, term), n)
             passage.add_boolean_term(source_key(doc.source))
-            own_length, window_length = sum(counts.values()), sum(window.values())
-            passage.add_value(OWN_LENGTH, xapian.sortable_serialise(own_length))
-            passage.add_value(WINDOW_LENGTH, xapian.sortable_serialise(window_length))
-            passage.set_data(json.dumps([doc.source, j]))
+            passage.set_data(json.dumps([doc.source, j, counts, window], ensure_ascii=False,
+                                        separators=(",", ":")))
             db.add_document(passage)
-            own_total += own_length
-            window_total += window_length
+            own_total += sum(counts.values())
+            window_total += sum(window.values())
         _add_lengths(db, own_total, window_total)
         db.set_metadata(_doc_key(doc.source), f"{digest}\t{doc.source}")
         if progress is not None:
@@ -161,15 +160,14 @@ def _doc_key(source: str) -> str:
 
 def _delete(db: Any, source: str) -> None:
     """Remove a document's passages from its shard, and their lengths from the totals."""
-    xapian = xapian_module()
     key = source_key(source)
     if not db.term_exists(key):
         return
     own = window = 0
     for posting in db.postlist(key):
-        passage = db.get_document(posting.docid)
-        own += int(xapian.sortable_unserialise(passage.get_value(OWN_LENGTH)))
-        window += int(xapian.sortable_unserialise(passage.get_value(WINDOW_LENGTH)))
+        _, _, own_counts, window_counts = json.loads(db.get_document(posting.docid).get_data())
+        own += sum(own_counts.values())
+        window += sum(window_counts.values())
     db.delete_document(key)
     _add_lengths(db, -own, -window)
 
