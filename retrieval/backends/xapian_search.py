@@ -178,17 +178,17 @@ class XapianSearch:
             count += 1
         return total / count if count else 0.0
 
-    def _idf(self, key: str, average: float) -> float:
+    def _idf(self, df: int, average: float) -> float:
+        """rank-bm25's idf of a term `df` passages hold (0 when none does)."""
         stats = self._stats
         assert stats is not None
-        df = self._db.get_termfreq(key)
         if not df:
             return 0.0  # no passage holds it: it adds nothing, as in rank-bm25
         value = math.log(stats.n - df + 0.5) - math.log(df + 0.5)
         return self.epsilon * average if value < 0 else value
 
-    def _pool_query(self, keys: dict[tuple[str, str], str], idf: dict[tuple[str, str], float],
-                    terms: list[str]) -> Any:
+    def _pool_query(self, keys: dict[tuple[str, str], str], df: dict[tuple[str, str], int],
+                    idf: dict[tuple[str, str], float], terms: list[str]) -> Any:
         """Xapian's query for the candidate pool, each term's weight scaled to qabot's.
 
         Xapian's BM25 idf is log(r) with r = (N - n + 0.5) / (n + 0.5), raised to
@@ -202,10 +202,9 @@ class XapianSearch:
         repeats = {t: terms.count(t) for t in set(terms)}
         parts = []
         for (field, t), key in keys.items():
-            df = self._db.get_termfreq(key)
-            if not df or idf[(field, t)] <= 0:
+            if not df[(field, t)] or idf[(field, t)] <= 0:
                 continue
-            r = (n - df + 0.5) / (df + 0.5)
+            r = (n - df[(field, t)] + 0.5) / (df[(field, t)] + 0.5)
             theirs = math.log(r if r >= 2 else r * 0.5 + 1)
             scale = repeats[t] * idf[(field, t)] / theirs if theirs > 0 else 1.0
             parts.append(xapian.Query(xapian.Query.OP_SCALE_WEIGHT, xapian.Query(key), scale))
@@ -218,10 +217,11 @@ class XapianSearch:
         unique = list(dict.fromkeys(terms))
         keys = {(field, t): term_key(field, t) for t in unique for field in (OWN, WINDOW)}
         averages = {OWN: stats.average_idf_own, WINDOW: stats.average_idf_window}
-        idf = {pair: self._idf(key, averages[pair[0]]) for pair, key in keys.items()}
+        df = {pair: self._db.get_termfreq(key) for pair, key in keys.items()}  # one call each
+        idf = {pair: self._idf(df[pair], averages[pair[0]]) for pair in keys}
         enquire = xapian.Enquire(self._db)
         enquire.set_weighting_scheme(xapian.BM25Weight(self.k1, 0, 1, self.b, 0.5))
-        enquire.set_query(self._pool_query(keys, idf, terms))
+        enquire.set_query(self._pool_query(keys, df, idf, terms))
         mset = enquire.get_mset(0, max(self.pool, k))
         mset.fetch()  # the candidates' data in one batch per shard
         passages, lengths, counts = [], [], []
