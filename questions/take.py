@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Take a writer's file into raw/: every row checked, its evidence sentence replaced by where
+it stands in the article, rows with problems left out (and listed).
+
+    python3 questions/take.py WRITTEN.jsonl [SHARED_DIR]    (writes raw/<name of WRITTEN>)
+
+Writers give the evidence as the sentence itself, so that they can check it by eye; the
+repository keeps only its place (`evidence_span`): the articles' text stays in the corpus.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from check import article_texts, locate, problems
+
+HERE = Path(__file__).resolve().parent
+
+
+def take(written: Path, corpus: Path) -> tuple[list[dict], list[str]]:
+    texts = article_texts(corpus)
+    kept: list[dict] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+    for n, line in enumerate(written.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            dropped.append(f"line {n}: not JSON")
+            continue
+        found = problems(dict(row), texts, seen)
+        if int(row.get("article", "0") or 0) % 2 == 0:
+            found.append("an even-numbered article: others' test data")
+        if found:
+            dropped.append(f"line {n} ({row.get('id')}): {'; '.join(found)}")
+            continue
+        seen.add(row["id"])
+        evidence = row.pop("evidence", None)
+        if "evidence_span" not in row:
+            row["evidence_span"] = locate(texts[row["article"]], evidence) if evidence else None
+        kept.append({k: row[k] for k in ("id", "question", "answers", "sources", "evidence_span",
+                                          "kind", "article", "writer")})
+    return kept, dropped
+
+
+def main() -> int:
+    written = Path(sys.argv[1])
+    shared = Path(sys.argv[2]) if len(sys.argv) > 2 else HERE.parent.parent / "shared"
+    kept, dropped = take(written, shared / "corpora" / "bbc-news")
+    out = HERE / "raw" / written.name
+    with out.open("w", encoding="utf-8") as f:
+        for row in kept:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    for line in dropped:
+        print(line)
+    print(f"{out.name}: {len(kept)} rows kept, {len(dropped)} left out")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
