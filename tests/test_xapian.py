@@ -149,6 +149,21 @@ def test_local_shards_rank_as_the_in_process_index(seeds: tuple, local: Engine,
         assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-9)
 
 
+def test_shards_of_another_corpus_say_which_folder_is_needed(
+        tmp_path: Path, local: Engine, shards: list[Path], caplog: pytest.LogCaptureFixture) -> None:
+    """Shards written from one folder, searched by a bot on another: nothing can be quoted,
+    and the log says why instead of answering "not found" without a word."""
+    (tmp_path / "other.txt").write_text("Other\n\nA note about gardening and roses.\n")
+    documents = scan_corpus(tmp_path).documents
+    engine = Engine(documents, EngineConfig(backend="xapian", xapian_shards=tuple(map(str, shards))),
+                    build_index(documents), span_reader=local.span_reader)
+    with caplog.at_level("WARNING"):
+        for question in QUESTIONS[:3]:
+            assert engine.answer(question).text is None
+    warned = [r for r in caplog.records if "QABOT_CORPUS_DIR" in r.getMessage()]
+    assert len(warned) == 1
+
+
 @needs_server
 def test_served_shards_give_the_same_answers(seeds: tuple, local: Engine,
                                              servers: list[Server]) -> None:
@@ -279,8 +294,8 @@ def zipf_corpus(folder: Path, passages: int) -> list[str]:
     words = [f"w{i:x}" for i in range(5000)]
     lines = [" ".join(words[i] for i in np.searchsorted(cdf, rng.random(rng.integers(40, 61))
                                                         * cdf[-1])) + "." for _ in range(passages)]
+    folder.mkdir(parents=True, exist_ok=True)
     for d in range(0, passages, 50):
-        (folder / f"{d:05d}_doc.txt").parent.mkdir(parents=True, exist_ok=True)
         (folder / f"{d:05d}_doc.txt").write_text(f"Doc {d}\n\n" + " ".join(lines[d:d + 50]))
     ranks = np.exp(rng.uniform(0, np.log(2000), size=(60, 3))).astype(int)
     return [" ".join(words[r] for r in row) for row in ranks]

@@ -72,6 +72,7 @@ class XapianSearch:
         self._db: Any = None
         self._stats: _Stats | None = None
         self._checked = 0.0
+        self._warned_elsewhere = False
         with self._lock:
             for shard in self.shards:
                 self._connect(shard)
@@ -198,7 +199,9 @@ class XapianSearch:
         it lifts into the top 10 fell outside a pool of 100 (synthetic corpus of 100k
         passages: 5% of questions); scaled, Xapian ranks nearly as qabot does.
         """
-        xapian, n = self.xapian, self._stats.n if self._stats else 0
+        xapian = self.xapian
+        assert self._stats is not None
+        n = self._stats.n
         repeats = {t: terms.count(t) for t in set(terms)}
         parts = []
         for (field, t), key in keys.items():
@@ -234,6 +237,10 @@ class XapianSearch:
             lengths.append((sum(own.values()), sum(window.values())))
             counts.append([(own if field == OWN else window).get(t, 0) for field, t in keys])
         if not passages:
+            if mset.size() and not self._warned_elsewhere:  # every match quotes an unknown document
+                self._warned_elsewhere = False
+                log.warning("the Xapian shards hold documents this corpus folder lacks: answers "
+                            "need the folder the shards were written from (QABOT_CORPUS_DIR)")
             return []
         size = np.array(lengths, dtype=np.int64).reshape(-1, 2)
         tf = np.array(counts).reshape(len(passages), len(keys))
