@@ -31,16 +31,16 @@ def take(written: Path, corpus: Path) -> tuple[list[dict], list[str]]:
         except json.JSONDecodeError:
             dropped.append(f"line {n}: not JSON")
             continue
-        found = problems(dict(row), texts, seen)
-        if int(row.get("article", "0") or 0) % 2 == 0:
-            found.append("an even-numbered article: others' test data")
+        if "evidence" in row:  # as written: its place in the article from here on
+            evidence = row.pop("evidence")
+            row["evidence_span"] = locate(texts.get(row.get("article"), ""), evidence) if evidence else None
+        found = problems(row, texts, seen)
+        if not str(row.get("article", "")).isdigit() or int(row["article"]) % 2 == 0:
+            found.append("not an odd-numbered article (even ones are others' test data)")
         if found:
             dropped.append(f"line {n} ({row.get('id')}): {'; '.join(found)}")
             continue
         seen.add(row["id"])
-        evidence = row.pop("evidence", None)
-        if "evidence_span" not in row:
-            row["evidence_span"] = locate(texts[row["article"]], evidence) if evidence else None
         kept.append({k: row[k] for k in ("id", "question", "answers", "sources", "evidence_span",
                                           "kind", "article", "writer")})
     return kept, dropped

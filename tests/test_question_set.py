@@ -88,4 +88,4 @@ def test_take_locates_evidence_and_leaves_out_bad_rows(tmp_path):
     assert kept[1]["evidence_span"] is None and "evidence" not in kept[0]
     assert len(dropped) == 3
     assert any("w-0001-3" in d and "not verbatim" in d for d in dropped)
-    assert any("w-0002-1" in d and "even-numbered" in d for d in dropped)
+    assert any("w-0002-1" in d and "odd-numbered" in d for d in dropped)
