@@ -17,8 +17,6 @@ import argparse
 import json
 import math
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +31,8 @@ from engine_timing import synthetic_questions, write_documents  # noqa: E402
 from measure import p50_p95  # noqa: E402
 
 from retrieval import Engine, EngineConfig  # noqa: E402
-from retrieval.backends.xapian_shards import write_shards, xapian_module  # noqa: E402
+from retrieval.backends.xapian_serve import ShardServer  # noqa: E402
+from retrieval.backends.xapian_shards import write_shards  # noqa: E402
 from retrieval.corpus import scan_corpus  # noqa: E402
 from retrieval.index import build_index  # noqa: E402
 from retrieval.tokenize import tokenize  # noqa: E402
@@ -44,41 +43,19 @@ REAL = {"seeds": (ROOT / "seeds", "seeds"),
         "SQuAD (8 articles)": (SHARED / "eval" / "squad-dev" / "corpus", "squad")}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Servers:
     """`xapian-tcpsrv` on 127.0.0.1, one per shard folder."""
 
     def __init__(self, folders: Sequence[Path]) -> None:
-        xapian = xapian_module()
-        tcpsrv = shutil.which("xapian-tcpsrv")
-        if tcpsrv is None:
-            raise SystemExit("xapian-tcpsrv not found: apt-get install xapian-tools")
-        self.ports = [free_port() for _ in folders]
-        self.processes = [subprocess.Popen(
-            [tcpsrv, "--port", str(port), "--interface", "127.0.0.1", "--quiet", str(folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-            for port, folder in zip(self.ports, folders)]
-        for port in self.ports:
-            for _ in range(300):
-                try:
-                    xapian.remote_open("127.0.0.1", port, 2000, 2000).get_doccount()
-                    break
-                except xapian.Error:
-                    time.sleep(0.05)
+        self.servers = [ShardServer(folder).start() for folder in folders]
 
     @property
     def specs(self) -> tuple[str, ...]:
-        return tuple(f"tcp://127.0.0.1:{p}" for p in self.ports)
+        return tuple(s.spec for s in self.servers)
 
     def stop(self) -> None:
-        for process in self.processes:
-            process.kill()
-            process.wait()
+        for server in self.servers:
+            server.kill()
 
 
 def times_ms(call: Callable[[Any], Any], inputs: Sequence[Any]) -> tuple[float, float]:

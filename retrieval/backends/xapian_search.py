@@ -238,7 +238,7 @@ class XapianSearch:
             counts.append([(own if field == OWN else window).get(t, 0) for field, t in keys])
         if not passages:
             if mset.size() and not self._warned_elsewhere:  # every match quotes an unknown document
-                self._warned_elsewhere = False
+                self._warned_elsewhere = True
                 log.warning("the Xapian shards hold documents this corpus folder lacks: answers "
                             "need the folder the shards were written from (QABOT_CORPUS_DIR)")
             return []
