@@ -1,12 +1,16 @@
 """The span reader's training code (runs where the `train` extra, with torch, is installed)."""
 from __future__ import annotations
 
+import argparse
+import tempfile
+from pathlib import Path
+
 import pytest
 
 torch = pytest.importorskip("torch")
 
 from retrieval.span_reader.training.bert import SpanModel, checkpoint_name
-from retrieval.span_reader.training.train import question_windows, shared_loss
+from retrieval.span_reader.training.train import question_windows, selected, shared_loss
 
 CONFIG = {"hidden_size": 32, "layer_norm_eps": 1e-12, "hidden_dropout_prob": 0.0,
           "vocab_size": 50, "max_position_embeddings": 16, "type_vocab_size": 2,
@@ -56,3 +60,51 @@ def test_a_question_without_an_answer_has_every_windows_cls_for_gold() -> None:
     logits = torch.zeros(2, 5)
     logits[:, 0] = 10.0
     assert shared_loss(logits, b["starts"], b) < 0.01
+
+
+def data(ids: list[str], windows: list[int], answered: list[list[bool]]) -> dict:
+    groups = [q for q, n in enumerate(windows) for _ in range(n)]
+    starts = torch.full((len(groups), 4), -1)
+    flat = [a for row in answered for a in row]
+    starts[torch.tensor(flat), 0] = 3
+    return {"groups": torch.tensor(groups), "starts": starts,
+            "meta": [f'{{"id": "{i}"}}' for i in ids]}
+
+
+def options(**given: object) -> argparse.Namespace:
+    return argparse.Namespace(**{"focus": None, "replay": 0.0, "max_windows": 0, "seed": 1, **given})
+
+
+def test_focus_takes_the_matching_questions_and_a_replay_sample_of_the_rest() -> None:
+    d = data(["new-1", "old-1", "new-2", "old-2", "old-3"], [1] * 5, [[False]] * 5)
+    assert [q.tolist() for q in selected(d, options(focus="^new-"))] == [[0], [2]]
+    replayed = selected(d, options(focus="^new-", replay=0.5))  # one old per new one
+    assert len(replayed) == 3 and [0] in [q.tolist() for q in replayed]
+    assert len(selected(d, options())) == 5
+
+
+def test_max_windows_keeps_the_answer_windows_first_then_the_best_ranked() -> None:
+    d = data(["a", "b"], [5, 3], [[False, False, False, True, False], [False, False, False]])
+    picked = [q.tolist() for q in selected(d, options(max_windows=2))]
+    assert picked == [[0, 3], [5, 6]]
+
+
+@pytest.mark.filterwarnings("ignore")  # the exporter's notes (legacy exporter, traced constants)
+def test_recovered_weights_are_the_quantised_models() -> None:
+    pytest.importorskip("onnx")
+    from retrieval.span_reader.training.export import export_float, quantise
+    from retrieval.span_reader.training.recover import float_state
+
+    torch.manual_seed(0)
+    model = SpanModel(CONFIG).eval()
+    with torch.no_grad():  # as after training: no two tensors alike (the exporter merges those)
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.1)
+    with tempfile.TemporaryDirectory() as tmp:
+        export_float(model, Path(tmp) / "f.onnx")
+        quantise(Path(tmp) / "f.onnx", Path(tmp) / "q.onnx")
+        state = float_state(Path(tmp) / "q.onnx")
+    assert set(state) == set(model.state_dict())
+    for name, value in model.state_dict().items():
+        step = value.abs().max() / 100  # int8 rounding: well under 1% of the largest weight
+        assert torch.allclose(state[name], value, atol=float(step)), name

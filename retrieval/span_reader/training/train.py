@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +22,7 @@ import torch
 
 from retrieval.span_reader.training.base import check_base
 from retrieval.span_reader.training.bert import from_base
+from retrieval.span_reader.training.export import load_trained
 
 
 def load(path: Path) -> dict[str, torch.Tensor]:
@@ -34,6 +36,7 @@ def load(path: Path) -> dict[str, torch.Tensor]:
         "starts": torch.from_numpy(data["starts"].astype(np.int64)),
         "ends": torch.from_numpy(data["ends"].astype(np.int64)),
         "groups": torch.from_numpy(data["groups"].astype(np.int64)),
+        "meta": data["meta"],
     }
 
 
@@ -42,6 +45,26 @@ def question_windows(groups: torch.Tensor) -> list[torch.Tensor]:
     bounds = torch.nonzero(torch.diff(groups, prepend=groups[:1] - 1)).flatten().tolist()
     bounds.append(len(groups))
     return [torch.arange(a, b) for a, b in pairwise(bounds)]
+
+
+def selected(data: dict, args: argparse.Namespace) -> list[torch.Tensor]:
+    """The windows of each question trained on. All by default; with --focus, the questions
+    whose id matches and a seeded replay sample of the others (so that going on from a
+    trained model on new questions does not forget the old); with --max-windows, a
+    question's answer windows and then its best-ranked others, up to that many."""
+    questions = question_windows(data["groups"].cpu())
+    if args.focus:
+        ids = [json.loads(m)["id"] for m in data["meta"]]
+        hit = [n for n, q in enumerate(questions) if re.search(args.focus, ids[n])]
+        rest = sorted(set(range(len(questions))) - set(hit))
+        rng = np.random.default_rng(args.seed)
+        keep = rng.choice(rest, size=min(len(rest), int(args.replay * len(hit))), replace=False)
+        questions = [questions[n] for n in sorted([*hit, *keep.tolist()])]
+    if args.max_windows:
+        answered = (data["starts"] >= 0).any(1).cpu()
+        questions = [torch.cat([q[answered[q]], q[~answered[q]]])[: args.max_windows].sort().values
+                     for q in questions]
+    return questions
 
 
 def batch_of(data: dict, questions: list[torch.Tensor], device: str) -> dict[str, torch.Tensor]:
@@ -124,17 +147,33 @@ def question_accuracy(model, data: dict, device: str, per_batch: int = 32) -> di
     return {"span_exact": right_span / max(n_span, 1), "null_right": right_null / max(n_null, 1)}
 
 
+def save(model: torch.nn.Module, out: Path, half: bool) -> None:
+    from safetensors.torch import save_file
+
+    state = {k: v.detach().to("cpu", torch.float16 if half else torch.float32).contiguous()
+             for k, v in model.state_dict().items()}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_file(state, str(out))
+
+
+def to(value, device: str):
+    return value.to(device) if isinstance(value, torch.Tensor) else value
+
+
 def train(args: argparse.Namespace) -> dict:
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cpu":
         torch.set_num_threads(max(1, torch.get_num_threads()))
-    check_base(args.base)
-    model = from_base(args.base, args.seed).to(device)
-    data = {k: v.to(device) for k, v in load(args.data).items()}
-    dev = {k: v.to(device) for k, v in load(args.dev).items()} if args.dev else None
-    questions = [q.to(device) for q in question_windows(data["groups"].cpu())]
+    if args.init:  # go on from trained weights (e.g. recover.py's of the shipped model)
+        model = load_trained(args.init).train().to(device)
+    else:
+        check_base(args.base)
+        model = from_base(args.base, args.seed).to(device)
+    data = {k: to(v, device) for k, v in load(args.data).items()}
+    dev = {k: to(v, device) for k, v in load(args.dev).items()} if args.dev else None
+    questions = [q.to(device) for q in selected(data, args)]
     n = len(questions)
     steps = args.epochs * math.ceil(n / args.batch)
     decay = [p for name, p in model.named_parameters() if p.ndim > 1]
@@ -168,20 +207,20 @@ def train(args: argparse.Namespace) -> dict:
             entry.update({k: round(v, 4) for k, v in question_accuracy(model, dev, device).items()})
         log.append(entry)
         print(json.dumps(entry), flush=True)
-    from safetensors.torch import save_file
-
-    state = {k: v.detach().to("cpu", torch.float16 if args.half else torch.float32).contiguous()
-             for k, v in model.state_dict().items()}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    save_file(state, str(args.out))
-    return {"device": device, "questions": n, "windows": len(data["groups"]), "log": log}
+        save(model, args.out, args.half)  # after every epoch: a long CPU run can stop early
+    return {"device": device, "questions": n, "windows": sum(len(q) for q in questions), "log": log}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--dev", type=Path)
-    parser.add_argument("--base", type=Path, required=True, help="folder of the base model")
+    parser.add_argument("--base", type=Path, help="folder of the base model")
+    parser.add_argument("--init", type=Path, help="start from these weights, not the base's")
+    parser.add_argument("--focus", help="train on the questions whose id matches this regex...")
+    parser.add_argument("--replay", type=float, default=0.3,
+                        help="...and this many others per focused question")
+    parser.add_argument("--max-windows", type=int, default=0, help="per question (0: all)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=16, help="questions (of up to 8 windows)")
@@ -190,6 +229,8 @@ def main() -> None:
     parser.add_argument("--device", default=None)
     parser.add_argument("--half", action="store_true", help="save float16 weights (to ship)")
     args = parser.parse_args()
+    if not (args.base or args.init):
+        parser.error("give --base (the base encoder) or --init (trained weights)")
     result = train(args)
     args.out.with_suffix(".json").write_text(json.dumps({**result, "args": {
         k: str(v) for k, v in vars(args).items()}}, indent=1))
