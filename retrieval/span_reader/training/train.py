@@ -55,7 +55,7 @@ def selected(data: dict, args: argparse.Namespace) -> list[torch.Tensor]:
     questions = question_windows(data["groups"].cpu())
     if args.focus:
         ids = [json.loads(m)["id"] for m in data["meta"]]
-        hit = [n for n, q in enumerate(questions) if re.search(args.focus, ids[n])]
+        hit = [n for n, question_id in enumerate(ids) if re.search(args.focus, question_id)]
         rest = sorted(set(range(len(questions))) - set(hit))
         rng = np.random.default_rng(args.seed)
         keep = rng.choice(rest, size=min(len(rest), int(args.replay * len(hit))), replace=False)
