@@ -58,6 +58,9 @@ train: $(TRAINED)
 		--dev $(TRAIN)/dev.npz --base $(TRAIN)/base --out $(TRAIN)/weights.safetensors \
 		--epochs $(EPOCHS) --lr $(LR) $(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
+	$(BIN)/python -m retrieval.span_reader.training.rank collect --part train
+	$(BIN)/python -m retrieval.span_reader.training.rank collect --part dev
+	$(BIN)/python -m retrieval.span_reader.training.rank fit
 	$(BIN)/python -m retrieval.span_reader.training.calibrate collect --part dev
 	$(BIN)/python -m retrieval.span_reader.training.calibrate fit
 	$(BIN)/python -m retrieval.span_reader.training.provenance
@@ -76,6 +79,9 @@ train-more: $(TRAINED)
 		--init $(TRAIN)/init.safetensors --out $(TRAIN)/weights.safetensors --focus '$(FOCUS)' \
 		--replay 0.3 --max-windows 4 --epochs 2 --lr 5e-5 $(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
+	$(BIN)/python -m retrieval.span_reader.training.rank collect --part train
+	$(BIN)/python -m retrieval.span_reader.training.rank collect --part dev
+	$(BIN)/python -m retrieval.span_reader.training.rank fit
 	$(BIN)/python -m retrieval.span_reader.training.calibrate collect --part dev
 	$(BIN)/python -m retrieval.span_reader.training.calibrate fit
 	$(BIN)/python -m retrieval.span_reader.training.provenance --continued $(TRAIN)/weights.json

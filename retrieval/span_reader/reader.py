@@ -7,11 +7,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from retrieval.normalize import answer_key, contains_run, same_answer
 from retrieval.span_reader.abstain import RIVAL_CAP, Abstention
 from retrieval.span_reader.inputs import Encoder
 from retrieval.span_reader.model import MODEL_DIR, MODEL_FILE, OnnxSpanModel, load_settings
-from retrieval.span_reader.spans import Span, best_span, no_answer_score
+from retrieval.span_reader.rank import Ranker, WindowView
+from retrieval.span_reader.spans import Span, no_answer_score, window_spans
 from retrieval.span_reader.windows import Window, reading_windows
 from retrieval.values import Answer, Claim, Evidence, Hit, Trace, TraceCandidate
 
@@ -26,9 +29,11 @@ CONFLICT_GAP = 1.5  # a rival this close to the best answer's margin is a real d
 
 @dataclass(frozen=True)
 class Reading:
-    """Every window's best span, best first, the no-answer score, and the best's features."""
+    """The answer the ranker chose, every window's best span (highest score first), the
+    no-answer score, and the chosen answer's features."""
 
     windows: tuple[Window, ...]
+    best: Span
     spans: tuple[Span, ...]
     null: float
     weights: dict[str, float]  # idf of each question term
@@ -42,10 +47,12 @@ class Reading:
 class SpanReader:
     """Reads the retrieved windows with the span model and decides whether to answer."""
 
-    def __init__(self, model: OnnxSpanModel, encoder: Encoder, abstention: Abstention) -> None:
+    def __init__(self, model: OnnxSpanModel, encoder: Encoder, abstention: Abstention,
+                 ranker: Ranker | None = None) -> None:
         self.model = model
         self.encoder = encoder
         self.abstention = abstention
+        self.ranker = ranker or Ranker.from_settings(None)
 
     @classmethod
     def load(cls, model_dir: Path = MODEL_DIR, threshold: float | None = None) -> SpanReader:
@@ -55,41 +62,57 @@ class SpanReader:
         abstention = Abstention.from_settings(settings.get("abstain"))
         if threshold is not None:
             abstention = replace(abstention, threshold=threshold)
-        return cls(OnnxSpanModel(model_dir / MODEL_FILE), encoder, abstention)
+        return cls(OnnxSpanModel(model_dir / MODEL_FILE), encoder, abstention,
+                   Ranker.from_settings(settings.get("rank")))
 
-    def spans(self, question: str, windows: Sequence[Window]) -> tuple[list[Span], float]:
-        """The best span of each window (when it has one), best first, and the score of
-        no answer."""
+    def spans(self, question: str, windows: Sequence[Window],
+              ) -> tuple[list[Span], np.ndarray, float]:
+        """The few best spans of each window, each window's best first; every window's own
+        no-answer score; and the score of no answer in any window."""
         if not windows:
-            return [], 0.0
+            return [], np.zeros(0), 0.0
         encoded = self.encoder.encode_all(question, windows)
         start, end = self.model.logits(encoded)
-        found = [best_span(n, e, start[n], end[n]) for n, e in enumerate(encoded)]
-        return sorted((s for s in found if s), key=lambda s: -s.score), no_answer_score(start, end)
+        found = [s for n, e in enumerate(encoded) for s in window_spans(n, e, start[n], end[n])]
+        return found, start[:, 0] + end[:, 0], no_answer_score(start, end)
+
+    def candidates(self, engine: Engine, text: str, terms: Sequence[str],
+                   ranked: Sequence[tuple[int, float]],
+                   ) -> tuple[tuple[Window, ...], list[Span], list[WindowView], float]:
+        """The windows read, every candidate span, what the ranker knows of each window, and
+        the no-answer score."""
+        windows = tuple(reading_windows(
+            engine.sentences, engine.documents, ranked, engine.config.windows))
+        found, own_null, null = self.spans(text, windows)
+        weights = engine.term_weights_of(terms)
+        top = (ranked[0][1] or 1.0) if ranked else 1.0
+        views = [WindowView(w.rank, w.bm25 / top, engine.window_cover(w.centre, weights),
+                            float(own_null[n])) for n, w in enumerate(windows)]
+        return windows, found, views, null
 
     def read(self, engine: Engine, text: str, terms: Sequence[str],
              ranked: Sequence[tuple[int, float]]) -> Reading | None:
-        windows = tuple(reading_windows(
-            engine.sentences, engine.documents, ranked, engine.config.windows))
-        found, null = self.spans(text, windows)
-        spans = tuple(found)
-        if not spans:
+        windows, found, views, null = self.candidates(engine, text, terms, ranked)
+        if not found:
             return None
-        best = spans[0]
-        rivals = [s.score for s in spans[1:] if not same(s.text, best.text)]
-        window = windows[best.window]
-        weights = engine.term_weights_of(terms)
+        best = self.ranker.order(text, found, views, same)[0]
+        firsts: dict[int, Span] = {}
+        for s in found:
+            firsts.setdefault(s.window, s)
+        spans = tuple(sorted(firsts.values(), key=lambda s: -s.score))
+        rivals = [s.score for s in spans if not same(s.text, best.text)]
+        view = views[best.window]
         features = {
             "margin": best.score - null,
             "score": best.score,
             "rival_gap": min(RIVAL_CAP, best.score - rivals[0]) if rivals else RIVAL_CAP,
-            "agree": float(sum(same(s.text, best.text) for s in spans[1:])),
-            "rank": math.log1p(window.rank),
-            "bm25_rel": window.bm25 / (ranked[0][1] or 1.0),
-            "cover": engine.window_cover(window.centre, weights),
+            "agree": float(sum(same(s.text, best.text) for s in spans if s.window != best.window)),
+            "rank": math.log1p(view.rank),
+            "bm25_rel": view.bm25_rel,
+            "cover": view.cover,
             "unseen": engine.unseen_share(terms),
         }
-        return Reading(windows, spans, null, weights, features)
+        return Reading(windows, best, spans, null, engine.term_weights_of(terms), features)
 
     def answer(
         self, engine: Engine, question: str, text: str, terms: Sequence[str],
@@ -104,12 +127,13 @@ class SpanReader:
         trace = Trace("neural", tuple(
             TraceCandidate(s.text, engine.documents[reading.windows[s.window].doc].source,
                            round(reading.margin(s), 3))
-            for s in reading.spans), round(p, 4), self.abstention.threshold,
+            for s in (reading.best,) + tuple(s for s in reading.spans if s is not reading.best)),
+            round(p, 4), self.abstention.threshold,
             features=tuple((k, round(v, 4)) for k, v in reading.features.items()))
         if p < self.abstention.threshold:
             return Answer(question, None, None, (), p, passages=hits, reason="low_confidence",
                           trace=trace)
-        best = reading.spans[0]
+        best = reading.best
         evidence = self.evidence(engine, best, reading, terms, ranked)
         sources = tuple(sorted({e.source for e in evidence}))
         conflicts = self.conflicts(engine, reading, sources)
@@ -141,11 +165,11 @@ class SpanReader:
         """Other figures or dates the model holds nearly as strongly, from documents that do
         not state the best answer: sources that disagree are shown, not hidden. Names are
         left out: two names for one role are far more often a misreading than a dispute."""
-        best = reading.spans[0]
+        best = reading.best
         out: list[Claim] = []
         if not _has_digit(best.text):
             return ()
-        for s in reading.spans[1:]:
+        for s in reading.spans:
             doc = engine.documents[reading.windows[s.window].doc]
             if (s.score < best.score - CONFLICT_GAP or reading.margin(s) <= 0
                     or doc.source in sources or not _has_digit(s.text)

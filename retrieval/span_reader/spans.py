@@ -9,6 +9,7 @@ from retrieval.span_reader.inputs import Encoded, answer_mask
 
 MAX_ANSWER_TOKENS = 24  # longer spans are sentences, not answers
 TOP_STARTS = 20  # start and end positions searched per window
+CANDIDATES = 3  # spans per window the ranker chooses among
 _EDGE = " \t\n,;:.!?\"'“”‘’()[]"
 _CLOSERS = {")": "(", "]": "["}
 
@@ -32,35 +33,47 @@ def no_answer_score(start: np.ndarray, end: np.ndarray) -> float:
     return float(np.logaddexp.reduce(start[:, 0]) + np.logaddexp.reduce(end[:, 0]))
 
 
-def best_span(
-    n: int, e: Encoded, start: np.ndarray, end: np.ndarray
-) -> Span | None:
+def best_span(n: int, e: Encoded, start: np.ndarray, end: np.ndarray) -> Span | None:
     """The highest-scoring span of window n that lies inside one sentence, or None."""
+    found = window_spans(n, e, start, end, 1)
+    return found[0] if found else None
+
+
+def window_spans(
+    n: int, e: Encoded, start: np.ndarray, end: np.ndarray, k: int = CANDIDATES
+) -> list[Span]:
+    """Up to k highest-scoring spans of window n, best first, each inside one sentence and
+    none overlapping a better one (a runner-up that only shifts an edge is no alternative)."""
     allowed = answer_mask(e, len(start))
     if not allowed.any():
-        return None
+        return []
     s_logits = np.where(allowed, start, -np.inf)
     e_logits = np.where(allowed, end, -np.inf)
     starts = np.argsort(-s_logits)[:TOP_STARTS]
     ends = np.argsort(-e_logits)[:TOP_STARTS]
-    best: tuple[float, int, int] | None = None
+    pairs: list[tuple[float, int, int]] = []
     for s in starts:
         if not np.isfinite(s_logits[s]):
             break
         for t in ends:
             if t < s or t - s >= MAX_ANSWER_TOKENS or not np.isfinite(e_logits[t]):
                 continue
-            score = float(s_logits[s] + e_logits[t])
-            if best is None or score > best[0]:
-                best = (score, int(s), int(t))
-    if best is None:
-        return None
-    score, s, t = best
-    located = _locate(e, e.offsets[s][0], e.offsets[t][1])  # type: ignore[index]
-    if located is None:
-        return None
-    sentence, text, a, b = located
-    return Span(n, sentence, text, a, b, score)
+            pairs.append((float(s_logits[s] + e_logits[t]), int(s), int(t)))
+    pairs.sort(reverse=True)
+    out: list[Span] = []
+    taken: list[tuple[int, int]] = []
+    for score, s, t in pairs:
+        if any(s <= b and t >= a for a, b in taken):
+            continue
+        located = _locate(e, e.offsets[s][0], e.offsets[t][1])  # type: ignore[index]
+        if located is None:
+            continue
+        taken.append((s, t))
+        sentence, text, a, b = located
+        out.append(Span(n, sentence, text, a, b, score))
+        if len(out) == k:
+            break
+    return out
 
 
 def _locate(e: Encoded, a: int, b: int) -> tuple[int, str, int, int] | None:
