@@ -68,3 +68,21 @@ def contains_run(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     """Whether `needle` occurs as consecutive tokens of `haystack` (answer keys)."""
     n = len(needle)
     return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+# Particles inside names, written or left out at will: "Bashar al-Assad", "Bashar Assad".
+_PARTICLES = frozenset({"al", "el", "ad", "bin", "ibn", "de", "da", "di", "van", "von", "der"})
+
+
+def same(a: str, b: str) -> bool:
+    """Two answers that name one thing: one inside the other ("Lavrov", "Sergei Lavrov"),
+    spelt another way ("Sergei", "Sergey") or with a name's particle left out."""
+    ka, kb = _name_key(a), _name_key(b)
+    if not ka or not kb:
+        return False
+    return contains_run(ka, kb) or contains_run(kb, ka) or same_answer(a, b)
+
+
+def _name_key(text: str) -> tuple[str, ...]:
+    key = answer_key(text)
+    return tuple(t for t in key if t not in _PARTICLES) or key

@@ -8,7 +8,6 @@ from retrieval.span_reader.inputs import Encoder
 from retrieval.span_reader.model import MODEL_DIR, MODEL_FILE, OnnxSpanModel, load_settings
 from retrieval.span_reader.rank import (
     FEATURES, N_FEATURES, QUESTION_WORDS, SHAPES, Ranker, WindowView, features, question_word)
-from retrieval.span_reader.reader import same
 from retrieval.span_reader.spans import Span, window_spans
 from retrieval.span_reader.training.rank import learnable, softmax_fit
 from retrieval.span_reader.windows import Window
@@ -47,7 +46,7 @@ def test_question_words_most_specific_first() -> None:
 
 def test_features_see_agreement_across_windows_and_the_answer_shape() -> None:
     spans = [span(0, "1,200", 5.0), span(1, "1,200", 4.0), span(2, "Paris", 6.0)]
-    rows = features("How many jobs went?", spans, [VIEW] * 3, same)
+    rows = features("How many jobs went?", spans, [VIEW] * 3)
     assert rows.shape == (3, N_FEATURES)
     assert rows[0, column("windows_agreeing")] == pytest.approx(np.log(2))
     assert rows[2, column("windows_agreeing")] == 0.0
@@ -59,7 +58,7 @@ def test_features_see_agreement_across_windows_and_the_answer_shape() -> None:
 
 def test_before_any_fit_the_highest_score_answers() -> None:
     spans = [span(0, "1,200", 5.0), span(1, "1,200", 4.0), span(2, "Paris", 6.0)]
-    assert Ranker.from_settings(None).order("How many?", spans, [VIEW] * 3, same)[0].text == "Paris"
+    assert Ranker.from_settings(None).order("How many?", spans, [VIEW] * 3)[0].text == "Paris"
 
 
 def test_a_fitted_ranker_learns_what_the_score_misses() -> None:
@@ -70,7 +69,7 @@ def test_a_fitted_ranker_learns_what_the_score_misses() -> None:
     for q in range(200):
         lone = 5.0 + rng.uniform(0, 1)
         spans = [span(0, "Paris", lone), span(1, "1,200", lone - 0.5), span(2, "1,200", lone - 1)]
-        rows.append(features("How many?", spans, [VIEW] * 3, same))
+        rows.append(features("How many?", spans, [VIEW] * 3))
         right += [False, True, True]
         group += [q] * 3
     data = {"x": np.vstack(rows), "right": np.array(right), "group": np.array(group)}
@@ -78,7 +77,7 @@ def test_a_fitted_ranker_learns_what_the_score_misses() -> None:
     means, scales = x.mean(0), x.std(0) + 1e-9
     ranker = Ranker(tuple(softmax_fit((x - means) / scales, y, g)), tuple(means), tuple(scales))
     test = [span(0, "Lyon", 7.0), span(1, "300", 6.4), span(2, "300", 6.1)]
-    assert ranker.order("How many?", test, [VIEW] * 3, same)[0].text == "300"
+    assert ranker.order("How many?", test, [VIEW] * 3)[0].text == "300"
 
 
 def test_questions_without_both_a_right_and_a_wrong_candidate_teach_nothing() -> None:

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
+from retrieval.normalize import same
 from retrieval.span_reader.abstain import FEATURES, Abstention
 from retrieval.span_reader.inputs import Encoder, answer_mask, context_text
 from retrieval.span_reader.model import MODEL_DIR, MODEL_FILE, load_settings
-from retrieval.span_reader.reader import same
 from retrieval.span_reader.spans import best_span, no_answer_score
 from retrieval.span_reader.training.base import OFFICIAL_SHA256, sha256
 from retrieval.span_reader.windows import Window, reading_windows

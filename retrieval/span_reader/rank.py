@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.normalize import same
 from retrieval.span_reader.spans import Span
 
 # The question words whose answers have a typical shape, most specific first.
@@ -56,19 +57,21 @@ def question_word(question: str) -> int:
     return next((n for n, r in enumerate(_WORD_RES) if r.search(q)), len(QUESTION_WORDS))
 
 
-def features(question: str, spans: Sequence[Span], windows: Sequence[WindowView],
-             same: Callable[[str, str], bool]) -> np.ndarray:
-    """One row of N_FEATURES per span; `spans` holds every window's candidates and `same`
-    says when two answers name one thing."""
+def features(question: str, spans: Sequence[Span], windows: Sequence[WindowView]) -> np.ndarray:
+    """One row of N_FEATURES per span; `spans` holds every window's candidates."""
     top = max(s.score for s in spans)
     top_cover = max(w.cover for w in windows)
     word = question_word(question)
     window_top: dict[int, float] = {}
     for s in spans:
         window_top[s.window] = max(s.score, window_top.get(s.window, -math.inf))
+    agree = np.eye(len(spans), dtype=bool)  # which candidates give the same answer
+    for i in range(len(spans)):
+        for j in range(i + 1, len(spans)):
+            agree[i, j] = agree[j, i] = same(spans[i].text, spans[j].text)
     rows = np.zeros((len(spans), N_FEATURES))
     for n, s in enumerate(spans):
-        group = [o for o in spans if o is s or same(o.text, s.text)]
+        group = [o for o, a in zip(spans, agree[n]) if a]
         w = windows[s.window]
         words = max(1, len(s.text.split()))
         rows[n, :len(FEATURES)] = (
@@ -86,7 +89,7 @@ def features(question: str, spans: Sequence[Span], windows: Sequence[WindowView]
         )
         at = len(FEATURES) + len(SHAPES) * word
         has_digit = any(ch.isdigit() for ch in s.text)
-        rows[n, at:at + 3] = (has_digit, s.text[:1].isupper(), math.log(words))
+        rows[n, at:at + len(SHAPES)] = (has_digit, s.text[:1].isupper(), math.log(words))
     return rows
 
 
@@ -111,9 +114,9 @@ class Ranker:
         return ((rows - np.array(self.means)) / np.array(self.scales)) @ np.array(self.weights)
 
     def order(self, question: str, spans: Sequence[Span], windows: Sequence[WindowView],
-              same: Callable[[str, str], bool]) -> list[Span]:
+              ) -> list[Span]:
         """The candidates, the one to answer first."""
         if not spans:
             return []
-        z = self.scores(features(question, spans, windows, same))
+        z = self.scores(features(question, spans, windows))
         return [spans[n] for n in np.argsort(-z, kind="stable")]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retrieval.normalize import answer_key, contains_run, same_answer
+from retrieval.normalize import answer_key, contains_run, same
 from retrieval.span_reader.abstain import RIVAL_CAP, Abstention
 from retrieval.span_reader.inputs import Encoder
 from retrieval.span_reader.model import MODEL_DIR, MODEL_FILE, OnnxSpanModel, load_settings
@@ -76,15 +76,14 @@ class SpanReader:
         found = [s for n, e in enumerate(encoded) for s in window_spans(n, e, start[n], end[n])]
         return found, start[:, 0] + end[:, 0], no_answer_score(start, end)
 
-    def candidates(self, engine: Engine, text: str, terms: Sequence[str],
+    def candidates(self, engine: Engine, text: str, weights: dict[str, float],
                    ranked: Sequence[tuple[int, float]],
                    ) -> tuple[tuple[Window, ...], list[Span], list[WindowView], float]:
         """The windows read, every candidate span, what the ranker knows of each window, and
-        the no-answer score."""
+        the no-answer score (`weights`: the idf of each question term)."""
         windows = tuple(reading_windows(
             engine.sentences, engine.documents, ranked, engine.config.windows))
         found, own_null, null = self.spans(text, windows)
-        weights = engine.term_weights_of(terms)
         top = (ranked[0][1] or 1.0) if ranked else 1.0
         views = [WindowView(w.rank, w.bm25 / top, engine.window_cover(w.centre, weights),
                             float(own_null[n])) for n, w in enumerate(windows)]
@@ -92,10 +91,11 @@ class SpanReader:
 
     def read(self, engine: Engine, text: str, terms: Sequence[str],
              ranked: Sequence[tuple[int, float]]) -> Reading | None:
-        windows, found, views, null = self.candidates(engine, text, terms, ranked)
+        weights = engine.term_weights_of(terms)
+        windows, found, views, null = self.candidates(engine, text, weights, ranked)
         if not found:
             return None
-        best = self.ranker.order(text, found, views, same)[0]
+        best = self.ranker.order(text, found, views)[0]
         firsts: dict[int, Span] = {}
         for s in found:
             firsts.setdefault(s.window, s)
@@ -112,7 +112,7 @@ class SpanReader:
             "cover": view.cover,
             "unseen": engine.unseen_share(terms),
         }
-        return Reading(windows, best, spans, null, engine.term_weights_of(terms), features)
+        return Reading(windows, best, spans, null, weights, features)
 
     def answer(
         self, engine: Engine, question: str, text: str, terms: Sequence[str],
@@ -183,22 +183,6 @@ def _evidence(engine: Engine, i: int, answer: str) -> Evidence:
     sent = engine.sentences[i]
     doc = engine.documents[sent.doc]
     return Evidence(doc.source, doc.title, sent.text, answer, doc.place(sent.start), i)
-
-
-# Particles inside names, written or left out at will: "Bashar al-Assad", "Bashar Assad".
-_PARTICLES = frozenset({"al", "el", "ad", "bin", "ibn", "de", "da", "di", "van", "von", "der"})
-
-
-def same(a: str, b: str) -> bool:
-    """Two answers that name one thing: one inside the other ("Lavrov", "Sergei Lavrov"),
-    spelt another way ("Sergei", "Sergey") or with a name's particle left out."""
-    ka, kb = _name_key(a), _name_key(b)
-    return bool(ka) and bool(kb) and (contains_run(ka, kb) or contains_run(kb, ka) or same_answer(a, b))
-
-
-def _name_key(text: str) -> tuple[str, ...]:
-    key = answer_key(text)
-    return tuple(t for t in key if t not in _PARTICLES) or key
 
 
 def _has_digit(text: str) -> bool:

@@ -23,7 +23,6 @@ from retrieval.engine import Engine, EngineConfig
 from retrieval.evaluate import is_correct
 from retrieval.span_reader.model import MODEL_DIR, SETTINGS_FILE, OnnxSpanModel
 from retrieval.span_reader.rank import FEATURES, N_FEATURES, Ranker, features
-from retrieval.span_reader.reader import same
 from retrieval.span_reader.training.calibrate import CACHE, ROOT, SETS, WORK, corpus_of
 from retrieval.span_reader.training.provenance import data_version
 from retrieval.tokenize import tokenize
@@ -55,10 +54,11 @@ def collect(part: str, models: list[Path] | None = None, out: Path | None = None
             ranked = engine.ranked(terms, engine.config.support_k) if terms else []
             if not ranked or not q["answers"]:
                 continue
-            _, spans, views, _ = reader.candidates(engine, text, terms, ranked)
+            _, spans, views, _ = reader.candidates(
+                engine, text, engine.term_weights_of(terms), ranked)
             if not spans:
                 continue
-            rows.append(features(text, spans, views, same))
+            rows.append(features(text, spans, views))
             right.extend(is_correct(s.text, q["answers"]) for s in spans)
             group.extend([len(sets)] * len(spans))
             sets.append(name)
