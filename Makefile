@@ -68,16 +68,20 @@ train: $(TRAINED)
 # Going on from a trained model (INIT, by default the shipped one) over the questions written
 # since (FOCUS: a regex of their ids) with a replay sample of the others, 4 windows each:
 # about an hour on 2 CPU cores, where `make train` from the base takes most of a day.
+# INIT may also be a run's float weights (.safetensors), to go on from it without the int8 loss;
+# REPLAY: other questions per focused one.
 INIT  ?= retrieval/span_reader/model/reader.int8.onnx
 FOCUS ?= ^bbc-w(1[6-9]|2[0-9])-
+REPLAY ?= 0.3
 train-more: $(TRAINED)
 	$(BIN)/python questions/build.py ../shared
 	$(BIN)/python -m retrieval.span_reader.training.examples --part train --out $(TRAIN)/train.npz
 	$(BIN)/python -m retrieval.span_reader.training.examples --part dev --out $(TRAIN)/dev.npz
-	$(BIN)/python -m retrieval.span_reader.training.recover --model $(INIT) --out $(TRAIN)/init.safetensors
+	$(if $(filter %.onnx,$(INIT)),$(BIN)/python -m retrieval.span_reader.training.recover \
+		--model $(INIT) --out $(TRAIN)/init.safetensors,cp $(INIT) $(TRAIN)/init.safetensors)
 	$(BIN)/python -m retrieval.span_reader.training.train --data $(TRAIN)/train.npz \
 		--init $(TRAIN)/init.safetensors --out $(TRAIN)/weights.safetensors --focus '$(FOCUS)' \
-		--replay 0.3 --max-windows 4 --epochs 2 --lr 5e-5 $(if $(DEVICE),--device $(DEVICE))
+		--replay $(REPLAY) --max-windows 4 --epochs 2 --lr 5e-5 $(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
 	$(BIN)/python -m retrieval.span_reader.training.rank collect --part train
 	$(BIN)/python -m retrieval.span_reader.training.rank collect --part dev

@@ -6,7 +6,8 @@
 Writes questions/{train,dev,test}/{bbc,seeds,squad,squad2}.jsonl. A question goes where its
 article goes, so no article has questions in two parts:
 - BBC News (odd-numbered articles only): by a hash of the article id, 70 / 15 / 15.
-- SQuAD (the 8 shared articles): 000 001 003 006 train, 002 005 dev, 004 007 test.
+- SQuAD (the 8 shared articles): 000 001 003 006 train, 002 005 dev, 004 007 test. The
+  questions written over them (raw/wiki_*, train articles only) join SQuAD 2.0's train part.
 - Seeds: never trained on (the five articles share one story, so no split by document can
   keep a fact out of training); the written set goes to test except article 002's questions
   (dev), and the older seed sets in tests/data go to dev.
@@ -72,6 +73,10 @@ def main() -> None:
             article = row["sources"][0] if row["sources"] else _squad_article(row, shared)
             row["article"] = article
             out.setdefault((SQUAD_PART[article], kind), []).append(row)
+    for path in sorted((HERE / "raw").glob("wiki_*.jsonl")):
+        for row in read_rows(path):
+            assert SQUAD_PART[row["article"]] == "train", row["id"]
+            out.setdefault(("train", "squad2"), []).append(row)
     for part in PARTS:
         (HERE / part).mkdir(exist_ok=True)
         for old in (HERE / part).glob("*.jsonl"):

@@ -4,6 +4,9 @@ it stands in the article, rows with problems left out (and listed).
 
     python3 questions/take.py WRITTEN.jsonl [SHARED_DIR]    (writes raw/<name of WRITTEN>)
 
+A file named wiki_* was written over the shared SQuAD articles, only those of the train part;
+any other over BBC News, only its odd-numbered articles.
+
 Writers give the evidence as the sentence itself, so that they can check it by eye; the
 repository keeps only its place (`evidence_span`): the articles' text stays in the corpus.
 """
@@ -13,12 +16,21 @@ import json
 import sys
 from pathlib import Path
 
+from build import SQUAD_PART
 from check import article_texts, locate, problems
 
 HERE = Path(__file__).resolve().parent
 
 
-def take(written: Path, corpus: Path) -> tuple[list[dict], list[str]]:
+def odd_bbc(article: str) -> bool:
+    return article.isdigit() and int(article) % 2 == 1
+
+
+def squad_train(article: str) -> bool:
+    return SQUAD_PART.get(article) == "train"
+
+
+def take(written: Path, corpus: Path, allowed=odd_bbc) -> tuple[list[dict], list[str]]:
     texts = article_texts(corpus)
     kept: list[dict] = []
     dropped: list[str] = []
@@ -35,8 +47,8 @@ def take(written: Path, corpus: Path) -> tuple[list[dict], list[str]]:
             evidence = row.pop("evidence")
             row["evidence_span"] = locate(texts.get(row.get("article"), ""), evidence) if evidence else None
         found = problems(row, texts, seen)
-        if not str(row.get("article", "")).isdigit() or int(row["article"]) % 2 == 0:
-            found.append("not an odd-numbered article (even ones are others' test data)")
+        if not allowed(str(row.get("article", ""))):
+            found.append("not an article questions may be written on (others' test data)")
         if found:
             dropped.append(f"line {n} ({row.get('id')}): {'; '.join(found)}")
             continue
@@ -49,7 +61,10 @@ def take(written: Path, corpus: Path) -> tuple[list[dict], list[str]]:
 def main() -> int:
     written = Path(sys.argv[1])
     shared = Path(sys.argv[2]) if len(sys.argv) > 2 else HERE.parent.parent / "shared"
-    kept, dropped = take(written, shared / "corpora" / "bbc-news")
+    if written.name.startswith("wiki_"):
+        kept, dropped = take(written, shared / "eval" / "squad-dev" / "corpus", squad_train)
+    else:
+        kept, dropped = take(written, shared / "corpora" / "bbc-news")
     out = HERE / "raw" / written.name
     with out.open("w", encoding="utf-8") as f:
         for row in kept:
