@@ -22,12 +22,16 @@ from check import article_texts, locate, problems
 HERE = Path(__file__).resolve().parent
 
 
-def odd_bbc(article: str) -> bool:
-    return article.isdigit() and int(article) % 2 == 1
+def odd_bbc(article: str) -> str | None:
+    """Why a BBC News article may not be written on, or None."""
+    if article.isdigit() and int(article) % 2 == 1:
+        return None
+    return "not an odd-numbered article (even ones are others' test data)"
 
 
-def squad_train(article: str) -> bool:
-    return SQUAD_PART.get(article) == "train"
+def squad_train(article: str) -> str | None:
+    """Why a shared SQuAD article may not be written on, or None."""
+    return None if SQUAD_PART.get(article) == "train" else "not a train-part SQuAD article"
 
 
 def take(written: Path, corpus: Path, allowed=odd_bbc) -> tuple[list[dict], list[str]]:
@@ -47,8 +51,9 @@ def take(written: Path, corpus: Path, allowed=odd_bbc) -> tuple[list[dict], list
             evidence = row.pop("evidence")
             row["evidence_span"] = locate(texts.get(row.get("article"), ""), evidence) if evidence else None
         found = problems(row, texts, seen)
-        if not allowed(str(row.get("article", ""))):
-            found.append("not an article questions may be written on (others' test data)")
+        refused = allowed(str(row.get("article", "")))
+        if refused:
+            found.append(refused)
         if found:
             dropped.append(f"line {n} ({row.get('id')}): {'; '.join(found)}")
             continue

@@ -89,3 +89,29 @@ def test_take_locates_evidence_and_leaves_out_bad_rows(tmp_path):
     assert len(dropped) == 3
     assert any("w-0001-3" in d and "not verbatim" in d for d in dropped)
     assert any("w-0002-1" in d and "odd-numbered" in d for d in dropped)
+
+
+def test_take_keeps_written_wiki_questions_on_train_articles_only(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    sentence = "The Warsaw Uprising began on 1 August 1944."
+    for name in ("001_Warsaw.txt", "002_Normans.txt"):
+        (corpus / name).write_text(sentence + " It lasted 63 days.\n", encoding="utf-8")
+    base = {"question": "When did the Warsaw Uprising begin?", "answers": ["1 August 1944"],
+            "sources": ["001"], "evidence": sentence, "kind": "when", "article": "001",
+            "writer": "wiki-w99"}
+    written = tmp_path / "wiki_w99.jsonl"
+    written.write_text("\n".join(json.dumps(r) for r in (
+        {**base, "id": "wiki-w99-1"},
+        {**base, "id": "wiki-w99-2", "answers": [], "sources": [], "evidence": None},
+        {**base, "id": "wiki-w99-3", "sources": ["002"], "article": "002"},  # a dev article
+    )), encoding="utf-8")
+    sys.path.insert(0, str(QUESTIONS))
+    try:
+        from take import squad_train, take
+    finally:
+        sys.path.remove(str(QUESTIONS))
+    kept, dropped = take(written, corpus, squad_train)
+    assert [r["id"] for r in kept] == ["wiki-w99-1", "wiki-w99-2"]
+    assert kept[0]["evidence_span"] == [0, len(sentence)]
+    assert len(dropped) == 1 and "wiki-w99-3" in dropped[0] and "train-part" in dropped[0]
