@@ -45,6 +45,16 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/qabot eval ../shared/eval/seeds_dev.jsonl
 
+# What follows every new model: the ranker fitted on its train-part candidates, then the
+# abstention and its threshold on its dev-part answers.
+define FIT_AFTER_MODEL
+$(BIN)/python -m retrieval.span_reader.training.rank collect --part train
+	$(BIN)/python -m retrieval.span_reader.training.rank collect --part dev
+	$(BIN)/python -m retrieval.span_reader.training.rank fit
+	$(BIN)/python -m retrieval.span_reader.training.calibrate collect --part dev
+	$(BIN)/python -m retrieval.span_reader.training.calibrate fit
+endef
+
 $(TRAINED): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,train]'
 	touch $(TRAINED)
@@ -58,11 +68,7 @@ train: $(TRAINED)
 		--dev $(TRAIN)/dev.npz --base $(TRAIN)/base --out $(TRAIN)/weights.safetensors \
 		--epochs $(EPOCHS) --lr $(LR) $(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
-	$(BIN)/python -m retrieval.span_reader.training.rank collect --part train
-	$(BIN)/python -m retrieval.span_reader.training.rank collect --part dev
-	$(BIN)/python -m retrieval.span_reader.training.rank fit
-	$(BIN)/python -m retrieval.span_reader.training.calibrate collect --part dev
-	$(BIN)/python -m retrieval.span_reader.training.calibrate fit
+	$(FIT_AFTER_MODEL)
 	$(BIN)/python -m retrieval.span_reader.training.provenance
 
 # Going on from a trained model (INIT, by default the shipped one) over the questions written
@@ -83,11 +89,7 @@ train-more: $(TRAINED)
 		--init $(TRAIN)/init.safetensors --out $(TRAIN)/weights.safetensors --focus '$(FOCUS)' \
 		--replay $(REPLAY) --max-windows 4 --epochs 2 --lr 5e-5 $(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
-	$(BIN)/python -m retrieval.span_reader.training.rank collect --part train
-	$(BIN)/python -m retrieval.span_reader.training.rank collect --part dev
-	$(BIN)/python -m retrieval.span_reader.training.rank fit
-	$(BIN)/python -m retrieval.span_reader.training.calibrate collect --part dev
-	$(BIN)/python -m retrieval.span_reader.training.calibrate fit
+	$(FIT_AFTER_MODEL)
 	$(BIN)/python -m retrieval.span_reader.training.provenance --continued $(TRAIN)/weights.json
 
 clean:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from build import SQUAD_PART
@@ -34,7 +35,10 @@ def squad_train(article: str) -> str | None:
     return None if SQUAD_PART.get(article) == "train" else "not a train-part SQuAD article"
 
 
-def take(written: Path, corpus: Path, allowed=odd_bbc) -> tuple[list[dict], list[str]]:
+def take(written: Path, corpus: Path, allowed: Callable[[str], str | None] = odd_bbc,
+         ) -> tuple[list[dict], list[str]]:
+    """The rows of `written` that pass every check, and one line per row left out;
+    `allowed` says why an article may not be written on (None when it may)."""
     texts = article_texts(corpus)
     kept: list[dict] = []
     dropped: list[str] = []
