@@ -140,6 +140,20 @@ def overall_by_set(rows: list[dict], abstention: Abstention) -> dict[str, float]
     return by_set
 
 
+def separation(rows: list[dict], abstention: Abstention) -> float:
+    """How well the abstention's probability ranks right answers above the rest (wrong or
+    unanswerable): the chance that a random right one scores above a random other, ties
+    half (the ROC AUC). It needs no threshold, so it compares two models on dev where the
+    one fitted threshold each picks would move their overall scores by more than the models
+    differ."""
+    p = np.array([abstention.probability(r["features"]) if r["features"] else 0.0 for r in rows])
+    good = np.array([right(r) for r in rows])
+    pos, neg = p[good][:, None], p[~good][None, :]
+    if not pos.size or not neg.size:
+        return float("nan")
+    return float((pos > neg).mean() + 0.5 * (pos == neg).mean())
+
+
 def fit() -> dict:
     rows = [r for r in load_preds("dev") if r["features"] is not None]
     x = np.array([vector(r["features"]) for r in rows], dtype=float)
@@ -182,6 +196,10 @@ def report(part: str, suffix: str = "") -> None:
             {"answer": r["answer"], "sources": r["sources"]} for r in subset]
         recall = [r["recall"] for r in subset if r.get("recall") is not None]
         shown = f", answer recall {sum(recall) / len(recall):.2f}" if recall else ""
+        if abst:
+            answerable = [r for r in subset if r["gold"]]
+            shown += (f", right before abstaining {sum(map(right, answerable))}/{len(answerable)}"
+                      f", separation {separation(subset, abst):.3f}")
         print(f"{part:5} {name:7} {len(subset):4}  {score(gold, preds).summary()}{shown}")
 
 
