@@ -121,11 +121,17 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 300
     return w, b
 
 
+def sureness(row: dict, abstention: Abstention) -> float:
+    """The abstention's probability that the row's answer is right; -1 for a question the
+    reader found nothing to answer with (no features), below any threshold."""
+    return abstention.probability(row["features"]) if row["features"] is not None else -1.0
+
+
 def decided(rows: list[dict], abstention: Abstention) -> list[dict]:
     """The rows' predictions with the abstention applied."""
     out = []
     for row in rows:
-        keep = row["features"] is not None and abstention.probability(row["features"]) >= abstention.threshold
+        keep = sureness(row, abstention) >= abstention.threshold
         out.append({"answer": row["answer"] if keep else None, "sources": row["sources"] if keep else []})
     return out
 
@@ -146,7 +152,7 @@ def separation(rows: list[dict], abstention: Abstention) -> float:
     half (the ROC AUC). It needs no threshold, so it compares two models on dev where the
     one fitted threshold each picks would move their overall scores by more than the models
     differ."""
-    p = np.array([abstention.probability(r["features"]) if r["features"] else 0.0 for r in rows])
+    p = np.array([sureness(r, abstention) for r in rows])
     good = np.array([right(r) for r in rows])
     pos, neg = p[good][:, None], p[~good][None, :]
     if not pos.size or not neg.size:
