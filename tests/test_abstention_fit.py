@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from retrieval.span_reader.abstain import FEATURES, Abstention
-from retrieval.span_reader.training.calibrate import separation
+from retrieval.span_reader.training.calibrate import article, cross_validate, separation
 
 MARGIN_ONLY = Abstention.from_settings(None)  # before any fit: the probability follows the margin
 
@@ -35,3 +35,39 @@ def test_a_question_read_without_features_counts_as_least_sure() -> None:
 def test_separation_is_undefined_without_a_right_answer_or_without_another() -> None:
     assert math.isnan(separation([row(1.0, "Paris", ["Paris"])], MARGIN_ONLY))
     assert math.isnan(separation([row(1.0, "Nice", ["Paris"])], MARGIN_ONLY))
+
+
+def question(set_: str, doc: str, n: int, margin: float, right: bool | None) -> dict:
+    """A dev row: answerable and answered rightly or wrongly (right True/False), or unanswerable
+    (right None), with the reader's margin as its one informative feature."""
+    gold = [] if right is None else ["Paris"]
+    return row(margin, "Paris" if right else "Lyon", gold) | {
+        "set": set_, "article": doc, "id": f"{doc}-{n}", "question": f"q{n}",
+        "gold_sources": [doc] if gold else [], "sources": [doc]}
+
+
+def test_cross_validation_scores_each_question_by_a_fit_that_never_saw_its_article() -> None:
+    rows = [question(s, f"{s}{d}", n, margin, right)
+            for s in ("bbc", "squad2") for d in range(6) for n, (margin, right) in enumerate(
+                [(4.0, True), (3.0, True), (-2.0, False), (-3.0, None), (-4.0, None)])]
+    found = cross_validate(rows, objective=("bbc", "squad2"), folds=3, seeds=2)
+    # The margin tells right from the rest in every article, so held out it still does:
+    # right answers are kept, wrong ones and unanswerable questions are declined.
+    assert found == {"bbc": (0.8, 1.0), "squad2": (0.8, 1.0)}
+
+
+def test_cross_validation_cannot_learn_what_only_held_out_articles_show() -> None:
+    # Article "a" pairs a high margin with right answers, article "b" with wrong ones. Two
+    # folds hold one article each, so each is judged by a fit on the other, which learned the
+    # opposite: separation falls to 0. A fit that saw its own article would not.
+    a = [question("bbc", "a", n, 3.0 if n % 2 else -3.0, bool(n % 2)) for n in range(10)]
+    b = [question("bbc", "b", n, 3.0 if n % 2 else -3.0, not n % 2) for n in range(10, 20)]
+    found = cross_validate(a + b, objective=("bbc",), folds=2, seeds=3)
+    # Overall stays 0.5 (no question is unanswerable, so the threshold answers all of them).
+    assert found["bbc"] == (0.5, 0.0)
+
+
+def test_rows_without_an_article_are_grouped_by_their_first_source_or_else_alone() -> None:
+    assert article({"article": "0007", "gold_sources": ["0009"], "id": "x"}) == "0007"
+    assert article({"gold_sources": ["0009", "0011"], "id": "x"}) == "0009"
+    assert article({"gold_sources": [], "id": "b17", "question": "q"}) == "b17"
