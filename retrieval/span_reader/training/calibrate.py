@@ -106,7 +106,12 @@ def answer_recall(engine: Engine, row: dict) -> bool | None:
 
 
 def load_preds(part: str, suffix: str = "") -> list[dict]:
-    return [json.loads(x) for x in (WORK / f"preds-{part}{suffix}.jsonl").open()]
+    path = WORK / f"preds-{part}{suffix}.jsonl"
+    if not path.exists():
+        reader = f" --reader {suffix[1:].split('-')[0]}" if suffix else ""
+        raise SystemExit(f"{path} is missing: run `python -m retrieval.span_reader.training"
+                         f".calibrate collect --part {part}{reader}` first")
+    return [json.loads(x) for x in path.open()]
 
 
 def right(row: dict) -> bool:
@@ -133,11 +138,18 @@ def sureness(row: dict, abstention: Abstention) -> float:
 
 def decided(rows: list[dict], abstention: Abstention) -> list[dict]:
     """The rows' predictions with the abstention applied."""
-    out = []
-    for row in rows:
-        keep = sureness(row, abstention) >= abstention.threshold
-        out.append({"answer": row["answer"] if keep else None, "sources": row["sources"] if keep else []})
-    return out
+    return kept(rows, [sureness(row, abstention) >= abstention.threshold for row in rows])
+
+
+def kept(rows: list[dict], keep: list[bool]) -> list[dict]:
+    """The rows' predictions, each answer given where `keep` says and declined elsewhere."""
+    return [{"answer": row["answer"] if k else None, "sources": row["sources"] if k else []}
+            for row, k in zip(rows, keep, strict=True)]
+
+
+def gold_of(rows: list[dict]) -> list[dict]:
+    """The rows' gold answers and sources, as shared/eval/score.py reads them."""
+    return [{"answers": r["gold"], "sources": r["gold_sources"]} for r in rows]
 
 
 def overall_by_set(rows: list[dict], abstention: Abstention) -> dict[str, float]:
@@ -145,8 +157,7 @@ def overall_by_set(rows: list[dict], abstention: Abstention) -> dict[str, float]
     for name in SETS:
         subset = [r for r in rows if r["set"] == name]
         if subset:
-            gold = [{"answers": r["gold"], "sources": r["gold_sources"]} for r in subset]
-            by_set[name] = score(gold, decided(subset, abstention)).overall
+            by_set[name] = score(gold_of(subset), decided(subset, abstention)).overall
     return by_set
 
 
@@ -242,12 +253,11 @@ def cross_validate(rows: list[dict], objective: tuple[str, ...] = ABSTAIN_SETS,
             at = [i for i, r in enumerate(rows) if r["set"] == name]
             if not at:
                 continue
-            gold = [{"answers": rows[i]["gold"], "sources": rows[i]["gold_sources"]} for i in at]
-            preds = [{"answer": rows[i]["answer"] if keep[i] else None,
-                      "sources": rows[i]["sources"] if keep[i] else []} for i in at]
-            good = np.array([right(rows[i]) for i in at])
+            subset = [rows[i] for i in at]
+            good = np.array([right(r) for r in subset])
             found.setdefault(name, []).append(
-                (score(gold, preds).overall, auc(sure[at][good], sure[at][~good])))
+                (score(gold_of(subset), kept(subset, list(keep[at]))).overall,
+                 auc(sure[at][good], sure[at][~good])))
     return {name: (float(np.mean([o for o, _ in v])), float(np.mean([a for _, a in v])))
             for name, v in found.items()}
 
@@ -263,9 +273,8 @@ def report(part: str, suffix: str = "") -> None:
         subset = [r for r in rows if r["set"] == name]
         if not subset:
             continue
-        gold = [{"answers": r["gold"], "sources": r["gold_sources"]} for r in subset]
-        preds = decided(subset, abst) if abst else [
-            {"answer": r["answer"], "sources": r["sources"]} for r in subset]
+        gold = gold_of(subset)
+        preds = decided(subset, abst) if abst else kept(subset, [True] * len(subset))
         recall = [r["recall"] for r in subset if r.get("recall") is not None]
         shown = f", answer recall {sum(recall) / len(recall):.2f}" if recall else ""
         if abst:
@@ -290,6 +299,9 @@ def main() -> None:
         report(args.part, suffix + (f"-w{args.windows}" if args.windows else ""))
     elif args.step == "cv":
         objective = tuple(args.objective.split(","))
+        if unknown := set(objective) - set(SETS):
+            parser.error(f"--objective: no set named {', '.join(sorted(unknown))}; "
+                         f"the sets are {','.join(SETS)}")
         found = cross_validate(load_preds("dev"), objective)
         for name, (overall, sep) in found.items():
             print(f"dev {name:7} out of fold: overall {overall:.3f}, separation {sep:.3f}")
