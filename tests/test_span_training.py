@@ -108,3 +108,63 @@ def test_recovered_weights_are_the_quantised_models() -> None:
     for name, value in model.state_dict().items():
         step = value.abs().max() / 100  # int8 rounding: well under 1% of the largest weight
         assert torch.allclose(state[name], value, atol=float(step)), name
+
+
+def tiny_run(tmp: Path, **given: object) -> argparse.Namespace:
+    """Six questions of one to three 8-token windows, half answerable, as examples.py writes them."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    groups = [q for q, n in enumerate([1, 3, 2, 1, 2, 3]) for _ in range(n)]
+    starts = np.full((len(groups), 4), -1)
+    starts[[0, 2, 6, 9], 0] = [3, 4, 5, 6]
+    np.savez(tmp / "d.npz", ids=rng.integers(3, 50, (len(groups), 8)), lengths=np.full(len(groups), 8),
+             types=np.zeros((len(groups), 8), int), starts=starts, ends=starts,
+             groups=np.array(groups), meta=np.array(['{"id": "q"}'] * len(groups)))
+    return argparse.Namespace(**{
+        "data": tmp / "d.npz", "dev": None, "base": None, "init": tmp / "init", "focus": None,
+        "replay": 0.0, "max_windows": 0, "out": tmp / "w.safetensors", "epochs": 3, "batch": 2,
+        "lr": 1e-3, "seed": 3, "device": "cpu", "half": False, "checkpoint_minutes": 0.0,
+        "stop_after_minutes": 0.0, **given})
+
+
+@pytest.fixture
+def tiny_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrieval.span_reader.training import train as train_module
+
+    def made(_: Path) -> SpanModel:  # the same start weights every time, dropout on
+        torch.manual_seed(5)
+        return SpanModel({**CONFIG, "hidden_dropout_prob": 0.1})
+
+    monkeypatch.setattr(train_module, "load_trained", made)
+
+
+def weights(path: Path) -> dict:
+    from safetensors.torch import load_file
+
+    return load_file(str(path))
+
+
+def test_a_run_stopped_and_gone_on_from_ends_where_an_unbroken_run_ends(tiny_model: None) -> None:
+    from retrieval.span_reader.training.train import checkpoint_of, train
+
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        unbroken = tiny_run(Path(a))
+        assert not train(unbroken).get("stopped")
+        sliced = tiny_run(Path(b), stop_after_minutes=1e-9)  # stops at each checkpoint
+        stops = 0
+        while train(sliced).get("stopped"):
+            stops += 1
+            assert checkpoint_of(sliced).exists()
+        assert stops >= 6 and not checkpoint_of(sliced).exists()  # gone when the run ends
+        ours, theirs = weights(unbroken.out), weights(sliced.out)
+        assert all(torch.equal(ours[k], theirs[k]) for k in ours)
+
+
+def test_a_checkpoint_of_another_run_is_refused(tiny_model: None) -> None:
+    from retrieval.span_reader.training.train import train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        assert train(tiny_run(Path(tmp), stop_after_minutes=1e-9)).get("stopped")
+        with pytest.raises(SystemExit, match="differs in lr"):
+            train(tiny_run(Path(tmp), lr=5e-4))

@@ -6,10 +6,16 @@
 Loss: the start and the end position's log-likelihood, normalised over all the windows of a
 question together, [CLS] standing for "no answer". Seeded; one command reproduces the
 weights on the same kind of device.
+
+A long CPU run can be stopped and go on: every --checkpoint-minutes the whole state (weights,
+optimiser, schedule, random generators, the epoch's order and place in it) is saved beside
+--out, and the same command run again goes on from there to the very weights an unbroken run
+gives. --stop-after-minutes ends a run at a checkpoint, to train in slices.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import re
@@ -160,6 +166,22 @@ def to(value, device: str):
     return value.to(device) if isinstance(value, torch.Tensor) else value
 
 
+# What must match for a checkpoint to go on: the same run, not merely the same output file.
+RUN_KEYS = ("data", "base", "init", "focus", "replay", "max_windows", "epochs", "batch", "lr", "seed")
+
+
+def checkpoint_of(args: argparse.Namespace) -> Path:
+    return args.out.with_suffix(".resume.pt")
+
+
+def run_key(args: argparse.Namespace) -> dict[str, str]:
+    """The run's settings, and its data's hash: examples written again from other questions
+    under the same file name make another run."""
+    if not hasattr(args, "data_sha256"):
+        args.data_sha256 = hashlib.sha256(Path(args.data).read_bytes()).hexdigest()
+    return {k: str(getattr(args, k, None)) for k in (*RUN_KEYS, "data_sha256")}
+
+
 def train(args: argparse.Namespace) -> dict:
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
@@ -185,11 +207,18 @@ def train(args: argparse.Namespace) -> dict:
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda k: min((k + 1) / warm, max(0.0, (steps - k) / max(1, steps - warm))))
     gen = torch.Generator().manual_seed(args.seed)
-    step, began, log = 0, time.time(), []
-    for epoch in range(args.epochs):
-        order = torch.randperm(n, generator=gen)
-        total = 0.0
-        for lo in range(0, n, args.batch):
+    at = {"epoch": 0, "lo": 0, "total": 0.0, "log": [], "spent": 0.0, "order": None}
+    saved = checkpoint_of(args)
+    if saved.exists():
+        at = resume(saved, args, model, opt, sched, gen, device)
+    log = at["log"]
+    began = time.time() - at["spent"]
+    last_save = time.time()
+    for epoch in range(at["epoch"], args.epochs):
+        if at["order"] is None:
+            at["order"] = torch.randperm(n, generator=gen)
+        order, total = at["order"], at["total"]
+        for lo in range(at["lo"], n, args.batch):
             picked = order[lo : lo + args.batch].tolist()
             batch = batch_of(data, [questions[i] for i in picked], device)
             with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
@@ -201,14 +230,55 @@ def train(args: argparse.Namespace) -> dict:
             opt.step()
             sched.step()
             total += loss.item() * len(picked)
-            step += 1
+            if lo + args.batch < n and time.time() - last_save >= 60 * args.checkpoint_minutes:
+                at.update(epoch=epoch, lo=lo + args.batch, total=total, spent=time.time() - began)
+                checkpoint(saved, args, model, opt, sched, gen, at)
+                last_save = time.time()
+                if args.stop_after_minutes and time.time() - began >= 60 * args.stop_after_minutes:
+                    print(f"stopped at epoch {epoch + 1}, question {lo + args.batch} of {n}: "
+                          "the same command goes on from here", flush=True)
+                    return {"device": device, "stopped": True}
         entry = {"epoch": epoch + 1, "loss": round(total / n, 4), "seconds": round(time.time() - began, 1)}
         if dev is not None:
             entry.update({k: round(v, 4) for k, v in question_accuracy(model, dev, device).items()})
         log.append(entry)
         print(json.dumps(entry), flush=True)
         save(model, args.out, args.half)  # after every epoch: a long CPU run can stop early
+        at.update(epoch=epoch + 1, lo=0, total=0.0, order=None, spent=time.time() - began)
+        if epoch + 1 < args.epochs:
+            checkpoint(saved, args, model, opt, sched, gen, at)
+            last_save = time.time()
+    saved.unlink(missing_ok=True)
     return {"device": device, "questions": n, "windows": sum(len(q) for q in questions), "log": log}
+
+
+def checkpoint(path: Path, args: argparse.Namespace, model, opt, sched, gen, at: dict) -> None:
+    """Everything the run needs to go on, written whole or not at all."""
+    state = {"run": run_key(args), "at": at, "model": model.state_dict(), "opt": opt.state_dict(),
+             "sched": sched.state_dict(), "gen": gen.get_state(), "rng": torch.get_rng_state(),
+             "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
+    part = path.with_suffix(".part")
+    torch.save(state, part)
+    part.replace(path)
+
+
+def resume(path: Path, args: argparse.Namespace, model, opt, sched, gen, device: str) -> dict:
+    """The saved state put back; a checkpoint of another run is refused, not mixed in."""
+    state = torch.load(path, map_location=device, weights_only=False)
+    if state["run"] != run_key(args):
+        differ = sorted(k for k, v in run_key(args).items() if state["run"].get(k) != v)
+        raise SystemExit(f"{path} is a checkpoint of another run (it differs in {', '.join(differ)}): "
+                         "run with its settings to go on, or delete it to start again")
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    sched.load_state_dict(state["sched"])
+    gen.set_state(state["gen"])
+    torch.set_rng_state(state["rng"])
+    if state["cuda_rng"] is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+    at = state["at"]
+    print(f"going on from {path}: epoch {at['epoch'] + 1}, question {at['lo']}", flush=True)
+    return at
 
 
 def main() -> None:
@@ -228,10 +298,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=22)
     parser.add_argument("--device", default=None)
     parser.add_argument("--half", action="store_true", help="save float16 weights (to ship)")
+    parser.add_argument("--checkpoint-minutes", type=float, default=10,
+                        help="save the whole state this often, to go on after a stop")
+    parser.add_argument("--stop-after-minutes", type=float, default=0,
+                        help="end at the first checkpoint after this long (0: run to the end)")
     args = parser.parse_args()
     if not (args.base or args.init):
         parser.error("give --base (the base encoder) or --init (trained weights)")
     result = train(args)
+    if result.get("stopped"):
+        return
     args.out.with_suffix(".json").write_text(json.dumps({**result, "args": {
         k: str(v) for k, v in vars(args).items()}}, indent=1))
 
