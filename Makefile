@@ -73,7 +73,7 @@ train: $(TRAINED)
 		$(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
 	$(FIT_AFTER_MODEL)
-	$(BIN)/python -m retrieval.span_reader.training.provenance
+	$(BIN)/python -m retrieval.span_reader.training.provenance --run $(TRAIN)/weights.json
 
 # Going on from a trained model (INIT, by default the shipped one) over the questions written
 # since (FOCUS: a regex of their ids) with a replay sample of the others, 4 windows each:
@@ -94,7 +94,7 @@ train-more: $(TRAINED)
 		--replay $(REPLAY) --max-windows 4 --epochs 2 --lr 5e-5 $(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
 	$(FIT_AFTER_MODEL)
-	$(BIN)/python -m retrieval.span_reader.training.provenance --continued $(TRAIN)/weights.json
+	$(BIN)/python -m retrieval.span_reader.training.provenance --run $(TRAIN)/weights.json
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info

@@ -2,7 +2,7 @@
 the question files' hash, the command, the seed and the scores.
 
     python -m retrieval.span_reader.training.provenance --grid GRID.json [--scores FILE]
-    python -m retrieval.span_reader.training.provenance --continued WEIGHTS.json  # train-more
+    python -m retrieval.span_reader.training.provenance --run WEIGHTS.json  # make train, train-more
 """
 from __future__ import annotations
 
@@ -27,11 +27,35 @@ def data_version() -> str:
     return h.hexdigest()
 
 
+def training_record(run: dict, earlier: dict) -> dict:
+    """How a train.py run was made, from the .json it wrote; one that went on from the model
+    this file described until now (--init) keeps that model's record too."""
+    given = run["args"]
+    continued = given.get("init") not in (None, "None")
+    flags = [f"--max-windows {given['max_windows']}", f"--epochs {given['epochs']}",
+             f"--lr {given['lr']}", f"--seed {given['seed']}"]
+    if continued:
+        flags[:0] = ["--init INIT", f"--focus '{given['focus']}'", f"--replay {given['replay']}"]
+    else:
+        flags[:0] = ["--base BASE"]
+    record = {
+        "command": ("make train-more" if continued else "make train") +
+                   " (python -m retrieval.span_reader.training.train " + " ".join(flags) + ")",
+        "seed": int(given["seed"]), "device": run["device"], "epochs": int(given["epochs"]),
+        "lr": float(given["lr"]), "batch_questions": int(given["batch"]),
+        "max_windows": int(given["max_windows"]),
+        "questions": run["questions"], "windows": run["windows"], "log": run["log"],
+    }
+    if continued:
+        record["continued_from"] = earlier
+    return record
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", type=Path, help="grid.json of the run that made the weights")
-    parser.add_argument("--continued", type=Path,
-                        help="the .json of a train --init run that went on from the shipped model")
+    parser.add_argument("--run", type=Path,
+                        help="the .json a train run wrote beside its weights (make train, make train-more)")
     parser.add_argument("--scores", type=Path, help="a JSON of held-out scores to record")
     args = parser.parse_args()
     path = MODEL_DIR / SETTINGS_FILE
@@ -57,19 +81,8 @@ def main() -> None:
             "grid": [{"epochs": r["epochs"], "lr": r["lr"], "dev_span_plus_null": round(r["dev"], 4)} for r in runs],
             "log": chosen["log"],
         }
-    if args.continued:  # went on from the model this file described until now
-        run = json.loads(args.continued.read_text())
-        given = run["args"]
-        made["training"] = {
-            "command": "make train-more (python -m retrieval.span_reader.training.train "
-                       f"--init INIT --focus '{given['focus']}' --replay {given['replay']} "
-                       f"--max-windows {given['max_windows']} --epochs {given['epochs']} "
-                       f"--lr {given['lr']})",
-            "seed": int(given["seed"]), "device": run["device"], "epochs": int(given["epochs"]),
-            "lr": float(given["lr"]), "batch_questions": int(given["batch"]),
-            "questions": run["questions"], "windows": run["windows"], "log": run["log"],
-            "continued_from": earlier,
-        }
+    if args.run:
+        made["training"] = training_record(json.loads(args.run.read_text()), earlier)
     if args.scores:
         made["scores"] = json.loads(args.scores.read_text())
     settings["provenance"] = made

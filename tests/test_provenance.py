@@ -1,0 +1,32 @@
+"""The shipped model's record of how it was trained names the run that made it."""
+from __future__ import annotations
+
+from retrieval.span_reader.training.provenance import training_record
+
+LOG = [{"epoch": 1, "loss": 2.07, "seconds": 3210.5, "span_exact": 0.45, "null_right": 0.72}]
+
+
+def run_json(**given) -> dict:
+    """What train.py writes beside its weights: every argument as a string."""
+    args = {"base": ".train/base", "init": "None", "focus": "None", "replay": "0.3",
+            "max_windows": "4", "epochs": "4", "lr": "0.00015", "seed": "22", "batch": "16"}
+    args.update(given)
+    return {"device": "cpu", "questions": 9471, "windows": 37000, "log": LOG, "args": args}
+
+
+def test_a_run_from_the_base_is_recorded_as_make_train() -> None:
+    record = training_record(run_json(), earlier={"model_sha256": "old"})
+    assert record["command"].startswith("make train (")
+    assert "--base BASE" in record["command"] and "--init" not in record["command"]
+    assert (record["epochs"], record["lr"], record["max_windows"]) == (4, 0.00015, 4)
+    assert record["questions"] == 9471 and record["log"] == LOG
+    assert "continued_from" not in record
+
+
+def test_a_run_that_went_on_keeps_the_model_it_started_from() -> None:
+    record = training_record(run_json(base="None", init=".train/init.safetensors",
+                                      focus="^bbc-w2", epochs="2", lr="5e-05"),
+                             earlier={"model_sha256": "old", "training": {"epochs": 4}})
+    assert record["command"].startswith("make train-more (")
+    assert "--focus '^bbc-w2'" in record["command"]
+    assert record["continued_from"] == {"model_sha256": "old", "training": {"epochs": 4}}
