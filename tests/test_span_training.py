@@ -168,3 +168,15 @@ def test_a_checkpoint_of_another_run_is_refused(tiny_model: None) -> None:
         assert train(tiny_run(Path(tmp), stop_after_minutes=1e-9)).get("stopped")
         with pytest.raises(SystemExit, match="differs in lr"):
             train(tiny_run(Path(tmp), lr=5e-4))
+
+
+def test_a_slice_limit_counts_this_command_not_the_whole_run(tiny_model: None) -> None:
+    from retrieval.span_reader.training.train import checkpoint_of, train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        assert train(tiny_run(Path(tmp), stop_after_minutes=1e-9)).get("stopped")
+        saved = checkpoint_of(tiny_run(Path(tmp)))
+        state = torch.load(saved, weights_only=False)
+        state["at"]["spent"] = 10 * 3600.0  # earlier slices took ten hours in all
+        torch.save(state, saved)
+        assert not train(tiny_run(Path(tmp), stop_after_minutes=60)).get("stopped")

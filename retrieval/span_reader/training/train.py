@@ -212,8 +212,8 @@ def train(args: argparse.Namespace) -> dict:
     if saved.exists():
         at = resume(saved, args, model, opt, sched, gen, device)
     log = at["log"]
-    began = time.time() - at["spent"]
-    last_save = time.time()
+    began = time.time() - at["spent"]  # the whole run's time, over every slice
+    last_save = this_slice = time.time()
     for epoch in range(at["epoch"], args.epochs):
         if at["order"] is None:
             at["order"] = torch.randperm(n, generator=gen)
@@ -234,7 +234,7 @@ def train(args: argparse.Namespace) -> dict:
                 at.update(epoch=epoch, lo=lo + args.batch, total=total, spent=time.time() - began)
                 checkpoint(saved, args, model, opt, sched, gen, at)
                 last_save = time.time()
-                if args.stop_after_minutes and time.time() - began >= 60 * args.stop_after_minutes:
+                if args.stop_after_minutes and time.time() - this_slice >= 60 * args.stop_after_minutes:
                     print(f"stopped at epoch {epoch + 1}, question {lo + args.batch} of {n}: "
                           "the same command goes on from here", flush=True)
                     return {"device": device, "stopped": True}
@@ -301,7 +301,7 @@ def main() -> None:
     parser.add_argument("--checkpoint-minutes", type=float, default=10,
                         help="save the whole state this often, to go on after a stop")
     parser.add_argument("--stop-after-minutes", type=float, default=0,
-                        help="end at the first checkpoint after this long (0: run to the end)")
+                        help="end at the first checkpoint after this command has run this long (0: run to the end)")
     args = parser.parse_args()
     if not (args.base or args.init):
         parser.error("give --base (the base encoder) or --init (trained weights)")
