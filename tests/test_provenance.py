@@ -16,7 +16,7 @@ def run_json(**given) -> dict:
 
 def test_a_run_from_the_base_is_recorded_as_make_train() -> None:
     record = training_record(run_json(), earlier={"model_sha256": "old"})
-    assert record["command"].startswith("make train (")
+    assert record["command"].startswith("make train EPOCHS=4 LR=0.00015 MAX_WINDOWS=4 (")
     assert "--base BASE" in record["command"] and "--init" not in record["command"]
     assert (record["epochs"], record["lr"], record["max_windows"]) == (4, 0.00015, 4)
     assert record["questions"] == 9471 and record["log"] == LOG
@@ -27,6 +27,6 @@ def test_a_run_that_went_on_keeps_the_model_it_started_from() -> None:
     record = training_record(run_json(base="None", init=".train/init.safetensors",
                                       focus="^bbc-w2", epochs="2", lr="5e-05"),
                              earlier={"model_sha256": "old", "training": {"epochs": 4}})
-    assert record["command"].startswith("make train-more (")
+    assert record["command"].startswith("make train-more FOCUS='^bbc-w2' REPLAY=0.3 (")
     assert "--focus '^bbc-w2'" in record["command"]
     assert record["continued_from"] == {"model_sha256": "old", "training": {"epochs": 4}}

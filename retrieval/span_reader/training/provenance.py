@@ -32,18 +32,20 @@ def training_record(run: dict, earlier: dict) -> dict:
     this file described until now (--init) keeps that model's record too."""
     given = run["args"]
     continued = given.get("init") not in (None, "None")
-    flags = [f"--max-windows {given['max_windows']}", f"--epochs {given['epochs']}",
-             f"--lr {given['lr']}", f"--seed {given['seed']}"]
-    if continued:
-        flags[:0] = ["--init INIT", f"--focus '{given['focus']}'", f"--replay {given['replay']}"]
-    else:
-        flags[:0] = ["--base BASE"]
+    windows = int(given["max_windows"])
+    flags = f"--max-windows {windows} --epochs {given['epochs']} --lr {given['lr']} --seed {given['seed']}"
+    if continued:  # train-more fixes its own epochs, lr and windows
+        make = f"make train-more FOCUS='{given['focus']}' REPLAY={given['replay']}"
+        flags = f"--init INIT --focus '{given['focus']}' --replay {given['replay']} {flags}"
+    else:  # the make variables that give this run again (MAX_WINDOWS unset reads them all)
+        make = f"make train EPOCHS={given['epochs']} LR={given['lr']}"
+        make += f" MAX_WINDOWS={windows}" if windows else ""
+        flags = f"--base BASE {flags}"
     record = {
-        "command": ("make train-more" if continued else "make train") +
-                   " (python -m retrieval.span_reader.training.train " + " ".join(flags) + ")",
+        "command": f"{make} (python -m retrieval.span_reader.training.train {flags})",
         "seed": int(given["seed"]), "device": run["device"], "epochs": int(given["epochs"]),
         "lr": float(given["lr"]), "batch_questions": int(given["batch"]),
-        "max_windows": int(given["max_windows"]),
+        "max_windows": windows,
         "questions": run["questions"], "windows": run["windows"], "log": run["log"],
     }
     if continued:
