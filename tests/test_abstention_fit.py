@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+
+import pytest
 
 from retrieval.span_reader.abstain import FEATURES, Abstention
 from retrieval.span_reader.training.calibrate import article, cross_validate, separation
@@ -71,3 +74,29 @@ def test_rows_without_an_article_are_grouped_by_their_first_source_or_else_alone
     assert article({"article": "0007", "gold_sources": ["0009"], "id": "x"}) == "0007"
     assert article({"gold_sources": ["0009", "0011"], "id": "x"}) == "0009"
     assert article({"gold_sources": [], "id": "b17", "question": "q"}) == "b17"
+
+
+def test_compare_scores_each_reader_with_its_own_abstention_and_pairs_the_difference() -> None:
+    from retrieval.span_reader.training.compare import compare
+
+    def rows(margins: list[float]) -> list[dict]:
+        golds = [["Paris"], ["Lyon"], [], []]
+        return [row(m, g[0] if g else "Nice", g) | {"id": f"q{n}", "question": "?", "set": "bbc"}
+                for n, (m, g) in enumerate(zip(margins, golds))]
+
+    answer_all = replace(MARGIN_ONLY, threshold=0.0)
+    old = rows([5.0, 5.0, 5.0, 5.0])  # answers all four: 2 right, 2 unanswerable answered
+    new = rows([5.0, -5.0, -5.0, -5.0])  # answers only the first: 1 right, 2 declined
+    table = compare(old, answer_all, new, MARGIN_ONLY)["bbc"]
+    assert (table["old"], table["new"]) == (0.5, 0.75)
+    # differences per question 0, -1, +1, +1: mean 0.25, sd 0.957, SE 0.479
+    assert table["diff"] == 0.25 and math.isclose(table["se"], 0.4787, abs_tol=1e-3)
+
+
+def test_compare_refuses_files_of_different_questions() -> None:
+    from retrieval.span_reader.training.compare import compare
+
+    a = [row(1.0, "Paris", ["Paris"]) | {"id": "q1", "question": "?", "set": "bbc"}]
+    b = [row(1.0, "Paris", ["Paris"]) | {"id": "q2", "question": "?", "set": "bbc"}]
+    with pytest.raises(SystemExit, match="different questions"):
+        compare(a, MARGIN_ONLY, b, MARGIN_ONLY)

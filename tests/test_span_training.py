@@ -124,7 +124,7 @@ def tiny_run(tmp: Path, **given: object) -> argparse.Namespace:
     return argparse.Namespace(**{
         "data": tmp / "d.npz", "dev": None, "base": None, "init": tmp / "init", "focus": None,
         "replay": 0.0, "max_windows": 0, "out": tmp / "w.safetensors", "epochs": 3, "batch": 2,
-        "lr": 1e-3, "seed": 3, "device": "cpu", "half": False, "checkpoint_minutes": 0.0,
+        "lr": 1e-3, "seed": 3, "device": "cpu", "precision": "fp32", "half": False, "checkpoint_minutes": 0.0,
         "stop_after_minutes": 0.0, **given})
 
 
@@ -168,6 +168,38 @@ def test_a_checkpoint_of_another_run_is_refused(tiny_model: None) -> None:
         assert train(tiny_run(Path(tmp), stop_after_minutes=1e-9)).get("stopped")
         with pytest.raises(SystemExit, match="differs in lr"):
             train(tiny_run(Path(tmp), lr=5e-4))
+
+
+def test_a_checkpoint_in_another_precision_is_refused(tiny_model: None) -> None:
+    from retrieval.span_reader.training.train import train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        assert train(tiny_run(Path(tmp), stop_after_minutes=1e-9)).get("stopped")
+        with pytest.raises(SystemExit, match="differs in precision"):
+            train(tiny_run(Path(tmp), precision="bf16"))
+
+
+def test_bf16_autocast_trains_to_other_weights_than_float32(tiny_model: None) -> None:
+    from retrieval.span_reader.training.train import train
+
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        train(tiny_run(Path(a)))
+        half = tiny_run(Path(b), precision="bf16")
+        train(half)
+        ours, theirs = weights(tiny_run(Path(a)).out), weights(half.out)
+        assert all(torch.isfinite(v).all() for v in theirs.values())
+        assert any(not torch.equal(ours[k], theirs[k]) for k in ours)  # autocast was on
+
+
+def test_auto_precision_is_bf16_only_where_the_device_computes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrieval.span_reader.training import train as train_module
+
+    assert train_module.bf16_native("cuda")
+    real = Path.read_text
+    for flags, native in (("fpu sse avx512f", False), ("fpu avx512f avx512_bf16", True), ("amx_bf16", True)):
+        monkeypatch.setattr(Path, "read_text", lambda self, *a, _f=flags, **k: (
+            f"flags : {_f}\n" if str(self) == "/proc/cpuinfo" else real(self, *a, **k)))
+        assert train_module.bf16_native("cpu") is native
 
 
 def test_a_slice_limit_counts_this_command_not_the_whole_run(tiny_model: None) -> None:
