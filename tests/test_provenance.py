@@ -30,3 +30,9 @@ def test_a_run_that_went_on_keeps_the_model_it_started_from() -> None:
     assert record["command"].startswith("make train-more FOCUS='^bbc-w2' REPLAY=0.3 (")
     assert "--focus '^bbc-w2'" in record["command"]
     assert record["continued_from"] == {"model_sha256": "old", "training": {"epochs": 4}}
+
+
+def test_the_record_names_the_runs_precision_and_float32_for_runs_before_the_option() -> None:
+    assert training_record(run_json(precision="bf16"), earlier={})["precision"] == "bf16"
+    assert "--precision bf16" in training_record(run_json(precision="bf16"), earlier={})["command"]
+    assert training_record(run_json(), earlier={})["precision"] == "fp32"

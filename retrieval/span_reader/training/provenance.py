@@ -33,7 +33,9 @@ def training_record(run: dict, earlier: dict) -> dict:
     given = run["args"]
     continued = given.get("init") not in (None, "None")
     windows = int(given["max_windows"])
-    flags = f"--max-windows {windows} --epochs {given['epochs']} --lr {given['lr']} --seed {given['seed']}"
+    precision = given.get("precision", "fp32")  # runs before the option were float32
+    flags = (f"--max-windows {windows} --epochs {given['epochs']} --lr {given['lr']} --seed {given['seed']}"
+             f" --precision {precision}")
     if continued:  # train-more fixes its own epochs, lr and windows
         make = f"make train-more FOCUS='{given['focus']}' REPLAY={given['replay']}"
         flags = f"--init INIT --focus '{given['focus']}' --replay {given['replay']} {flags}"
@@ -43,8 +45,8 @@ def training_record(run: dict, earlier: dict) -> dict:
         flags = f"--base BASE {flags}"
     record = {
         "command": f"{make} (python -m retrieval.span_reader.training.train {flags})",
-        "seed": int(given["seed"]), "device": run["device"], "epochs": int(given["epochs"]),
-        "lr": float(given["lr"]), "batch_questions": int(given["batch"]),
+        "seed": int(given["seed"]), "device": run["device"], "precision": precision,
+        "epochs": int(given["epochs"]), "lr": float(given["lr"]), "batch_questions": int(given["batch"]),
         "max_windows": windows,
         "questions": run["questions"], "windows": run["windows"], "log": run["log"],
     }
