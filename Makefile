@@ -7,9 +7,10 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test test-load bench eval install clean train train-more xapian
 
 # The span reader's training (optional: torch and the base encoder come with the `train` extra).
-# About 7 h on 2 CPU cores (some 13 windows a second; MAX_WINDOWS=4, a question's answer windows
-# first, halves it); a few minutes on a GPU (DEVICE=cuda). Stopped, the same command goes on
-# from the last checkpoint (saved every 10 minutes) to the weights an unbroken run gives.
+# On 2 CPU cores with bfloat16 instructions (AVX-512 BF16, used by itself) some 21 windows a
+# second: about 4 h over all windows, 2 h with MAX_WINDOWS=4 (a question's answer windows first);
+# twice that on a CPU without them; a few minutes on a GPU (DEVICE=cuda). Stopped, the same
+# command goes on from the last checkpoint (saved every 10 minutes) to the weights an unbroken run gives.
 DEVICE ?=
 EPOCHS ?= 4
 LR     ?= 1.5e-4
