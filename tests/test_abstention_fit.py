@@ -81,7 +81,7 @@ def test_compare_scores_each_reader_with_its_own_abstention_and_pairs_the_differ
 
     def rows(margins: list[float]) -> list[dict]:
         golds = [["Paris"], ["Lyon"], [], []]
-        return [row(m, g[0] if g else "Nice", g) | {"id": f"q{n}", "question": "?", "set": "bbc"}
+        return [row(m, g[0] if g else "Nice", g) | {"id": f"q{n}", "question": "?", "set": "bbc", "sources": []}
                 for n, (m, g) in enumerate(zip(margins, golds))]
 
     answer_all = replace(MARGIN_ONLY, threshold=0.0)

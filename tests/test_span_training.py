@@ -183,23 +183,23 @@ def test_bf16_autocast_trains_to_other_weights_than_float32(tiny_model: None) ->
     from retrieval.span_reader.training.train import train
 
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-        train(tiny_run(Path(a)))
-        half = tiny_run(Path(b), precision="bf16")
+        full, half = tiny_run(Path(a)), tiny_run(Path(b), precision="bf16")
+        train(full)
         train(half)
-        ours, theirs = weights(tiny_run(Path(a)).out), weights(half.out)
+        ours, theirs = weights(full.out), weights(half.out)
         assert all(torch.isfinite(v).all() for v in theirs.values())
         assert any(not torch.equal(ours[k], theirs[k]) for k in ours)  # autocast was on
 
 
-def test_auto_precision_is_bf16_only_where_the_device_computes_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from retrieval.span_reader.training import train as train_module
+def test_auto_precision_is_bf16_only_where_the_device_computes_it(tmp_path: Path) -> None:
+    from retrieval.span_reader.training.train import bf16_native
 
-    assert train_module.bf16_native("cuda")
-    real = Path.read_text
+    assert bf16_native("cuda")
+    cpuinfo = tmp_path / "cpuinfo"
     for flags, native in (("fpu sse avx512f", False), ("fpu avx512f avx512_bf16", True), ("amx_bf16", True)):
-        monkeypatch.setattr(Path, "read_text", lambda self, *a, _f=flags, **k: (
-            f"flags : {_f}\n" if str(self) == "/proc/cpuinfo" else real(self, *a, **k)))
-        assert train_module.bf16_native("cpu") is native
+        cpuinfo.write_text(f"flags\t\t: {flags}\n")
+        assert bf16_native("cpu", cpuinfo) is native
+    assert not bf16_native("cpu", tmp_path / "absent")  # no /proc: float32
 
 
 def test_a_slice_limit_counts_this_command_not_the_whole_run(tiny_model: None) -> None:

@@ -4,7 +4,9 @@
         --old .train/preds-test-shipped.jsonl --old-settings .train/reader-shipped.json \
         --new .train/preds-test.jsonl --new-settings retrieval/span_reader/model/reader.json
 
-Each file is what `calibrate collect` wrote, decided with its own model's abstention. A
+Each file is what `calibrate collect` wrote (renamed, for the model in place before: collect
+writes .train/preds-PART.jsonl), decided with its own model's abstention (for the old model, a
+copy of its reader.json kept before the new model's fit overwrote it). A
 question scores 1 when it is answered right or, unanswerable, declined (the overall score of
 shared/eval/score.py is their mean). Both readers answer the same questions, so the standard
 error of their difference is the paired one, much smaller than either score's own: a set is
@@ -18,16 +20,13 @@ import math
 from pathlib import Path
 
 from retrieval.span_reader.abstain import Abstention
-from retrieval.span_reader.training.calibrate import SETS, right, sureness
+from retrieval.span_reader.training.calibrate import SETS, decided, right
 
 
 def points(rows: list[dict], abstention: Abstention) -> list[int]:
     """Per question, 1 for a right answer or a declined unanswerable question, else 0."""
-    out = []
-    for row in rows:
-        answers = sureness(row, abstention) >= abstention.threshold
-        out.append(int(right(row) and answers) if row["gold"] else int(not answers))
-    return out
+    return [int(right(row) and bool(pred["answer"])) if row["gold"] else int(not pred["answer"])
+            for row, pred in zip(rows, decided(rows, abstention), strict=True)]
 
 
 def paired(old: list[int], new: list[int]) -> tuple[float, float]:

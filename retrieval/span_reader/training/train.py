@@ -183,14 +183,14 @@ def run_key(args: argparse.Namespace) -> dict[str, str]:
     return {k: str(getattr(args, k, None)) for k in (*RUN_KEYS, "data_sha256")}
 
 
-def bf16_native(device: str) -> bool:
+def bf16_native(device: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     """Whether the device computes in bfloat16 natively: a GPU, or a CPU with AVX-512 BF16 or
     AMX instructions. There bfloat16 autocast halves a step's time (on 2 cores: 24 windows a
     second against 12); elsewhere it is emulated, slower than float32."""
     if device.startswith("cuda"):
         return True
     try:
-        flags = set(Path("/proc/cpuinfo").read_text().split())
+        flags = set(cpuinfo.read_text().split())
     except OSError:
         return False
     return bool(flags & {"avx512_bf16", "amx_bf16"})
