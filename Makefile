@@ -15,6 +15,8 @@ DEVICE ?=
 EPOCHS ?= 4
 LR     ?= 1.5e-4
 MAX_WINDOWS ?=
+# SET=TIMES: a set's questions read that many times an epoch (e.g. squad=2,squad2=2).
+REPEAT ?=
 TRAIN  := .train
 TRAINED := $(VENV)/.train-installed
 
@@ -71,7 +73,7 @@ train: $(TRAINED)
 	$(BIN)/python -m retrieval.span_reader.training.train --data $(TRAIN)/train.npz \
 		--dev $(TRAIN)/dev.npz --base $(TRAIN)/base --out $(TRAIN)/weights.safetensors \
 		--epochs $(EPOCHS) --lr $(LR) $(if $(MAX_WINDOWS),--max-windows $(MAX_WINDOWS)) \
-		$(if $(DEVICE),--device $(DEVICE))
+		$(if $(REPEAT),--repeat $(REPEAT)) $(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
 	$(FIT_AFTER_MODEL)
 	$(BIN)/python -m retrieval.span_reader.training.provenance --run $(TRAIN)/weights.json

@@ -36,3 +36,10 @@ def test_the_record_names_the_runs_precision_and_float32_for_runs_before_the_opt
     assert training_record(run_json(precision="bf16"), earlier={})["precision"] == "bf16"
     assert "--precision bf16" in training_record(run_json(precision="bf16"), earlier={})["command"]
     assert training_record(run_json(), earlier={})["precision"] == "fp32"
+
+
+def test_the_record_names_a_runs_repeated_sets_and_none_for_runs_before_the_option() -> None:
+    command = training_record(run_json(repeat="squad=2,squad2=2"), earlier={})["command"]
+    assert "REPEAT=squad=2,squad2=2 (" in command and "--repeat squad=2,squad2=2" in command
+    assert "repeat" not in training_record(run_json(), earlier={})["command"].lower()
+    assert "repeat" not in training_record(run_json(repeat="None"), earlier={})["command"].lower()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from retrieval.span_reader.training.bert import SpanModel, checkpoint_name
-from retrieval.span_reader.training.train import question_windows, selected, shared_loss
+from retrieval.span_reader.training.train import question_windows, repeats, selected, shared_loss
 
 CONFIG = {"hidden_size": 32, "layer_norm_eps": 1e-12, "hidden_dropout_prob": 0.0,
           "vocab_size": 50, "max_position_embeddings": 16, "type_vocab_size": 2,
@@ -63,16 +64,18 @@ def test_a_question_without_an_answer_has_every_windows_cls_for_gold() -> None:
 
 
 def data(ids: list[str], windows: list[int], answered: list[list[bool]]) -> dict:
+    """Examples as examples.py writes them; a question's set is the start of its id."""
     groups = [q for q, n in enumerate(windows) for _ in range(n)]
     starts = torch.full((len(groups), 4), -1)
     flat = [a for row in answered for a in row]
     starts[torch.tensor(flat), 0] = 3
     return {"groups": torch.tensor(groups), "starts": starts,
-            "meta": [f'{{"id": "{i}"}}' for i in ids]}
+            "meta": [json.dumps({"id": i, "set": i.split("-")[0]}) for i in ids]}
 
 
 def options(**given: object) -> argparse.Namespace:
-    return argparse.Namespace(**{"focus": None, "replay": 0.0, "max_windows": 0, "seed": 1, **given})
+    return argparse.Namespace(**{"focus": None, "replay": 0.0, "repeat": None, "max_windows": 0,
+                                 "seed": 1, **given})
 
 
 def test_focus_takes_the_matching_questions_and_a_replay_sample_of_the_rest() -> None:
@@ -81,6 +84,18 @@ def test_focus_takes_the_matching_questions_and_a_replay_sample_of_the_rest() ->
     replayed = selected(d, options(focus="^new-", replay=0.5))  # one old per new one
     assert len(replayed) == 3 and [0] in [q.tolist() for q in replayed]
     assert len(selected(d, options())) == 5
+
+
+def test_repeat_reads_a_sets_questions_that_many_times_an_epoch() -> None:
+    d = data(["bbc-1", "squad-1", "bbc-2", "squad2-1"], [1, 2, 1, 1],
+             [[False], [False, False], [False], [False]])
+    picked = [q.tolist() for q in selected(d, options(repeat="squad=3,squad2=2"))]
+    assert sorted(picked) == [[0], [1, 2], [1, 2], [1, 2], [3], [4], [4]]
+    assert len(selected(d, options(repeat="squad=3", focus="^bbc-"))) == 2  # focus first
+    with pytest.raises(argparse.ArgumentTypeError):
+        repeats("squad=0")
+    with pytest.raises(argparse.ArgumentTypeError):
+        repeats("squad")
 
 
 def test_max_windows_keeps_the_answer_windows_first_then_the_best_ranked() -> None:

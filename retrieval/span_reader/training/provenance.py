@@ -36,12 +36,15 @@ def training_record(run: dict, earlier: dict) -> dict:
     precision = given.get("precision", "fp32")  # runs before the option were float32
     flags = (f"--max-windows {windows} --epochs {given['epochs']} --lr {given['lr']} --seed {given['seed']}"
              f" --precision {precision}")
+    repeat = given.get("repeat") if given.get("repeat") not in (None, "None") else None
+    flags += f" --repeat {repeat}" if repeat else ""
     if continued:  # train-more fixes its own epochs, lr and windows
         make = f"make train-more FOCUS='{given['focus']}' REPLAY={given['replay']}"
         flags = f"--init INIT --focus '{given['focus']}' --replay {given['replay']} {flags}"
     else:  # the make variables that give this run again (MAX_WINDOWS unset reads them all)
         make = f"make train EPOCHS={given['epochs']} LR={given['lr']}"
         make += f" MAX_WINDOWS={windows}" if windows else ""
+        make += f" REPEAT={repeat}" if repeat else ""
         flags = f"--base BASE {flags}"
     record = {
         "command": f"{make} (python -m retrieval.span_reader.training.train {flags})",

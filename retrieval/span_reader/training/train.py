@@ -54,23 +54,47 @@ def question_windows(groups: torch.Tensor) -> list[torch.Tensor]:
 
 
 def selected(data: dict, args: argparse.Namespace) -> list[torch.Tensor]:
-    """The windows of each question trained on. All by default; with --focus, the questions
-    whose id matches and a seeded replay sample of the others (so that going on from a
-    trained model on new questions does not forget the old); with --max-windows, a
-    question's answer windows and then its best-ranked others, up to that many."""
+    """The windows of each question trained on, once per epoch each. All by default; with
+    --focus, the questions whose id matches and a seeded replay sample of the others (so that
+    going on from a trained model on new questions does not forget the old); with --repeat,
+    a set's questions read that many times an epoch (so that one corpus's share of training
+    stays put as another's questions grow); with --max-windows, a question's answer windows
+    and then its best-ranked others, up to that many."""
     questions = question_windows(data["groups"].cpu())
+    meta = [json.loads(m) for m in data["meta"]]
+    order = list(range(len(questions)))
     if args.focus:
-        ids = [json.loads(m)["id"] for m in data["meta"]]
-        hit = [n for n, question_id in enumerate(ids) if re.search(args.focus, question_id)]
-        rest = sorted(set(range(len(questions))) - set(hit))
+        hit = [n for n in order if re.search(args.focus, meta[n]["id"])]
+        rest = sorted(set(order) - set(hit))
         rng = np.random.default_rng(args.seed)
         keep = rng.choice(rest, size=min(len(rest), int(args.replay * len(hit))), replace=False)
-        questions = [questions[n] for n in sorted([*hit, *keep.tolist()])]
+        order = sorted([*hit, *keep.tolist()])
+    if spec := getattr(args, "repeat", None):
+        times = repeats(spec)
+        order = [n for n in order for _ in range(times.get(meta[n].get("set"), 1))]
+    questions = [questions[n] for n in order]
     if args.max_windows:
         answered = (data["starts"] >= 0).any(1).cpu()
         questions = [torch.cat([q[answered[q]], q[~answered[q]]])[: args.max_windows].sort().values
                      for q in questions]
     return questions
+
+
+def repeat_spec(spec: str) -> str:
+    """--repeat's check; the text itself is kept, so that the run's record names it as given."""
+    repeats(spec)
+    return spec
+
+
+def repeats(spec: str) -> dict[str, int]:
+    """--repeat's value: 'squad=2,squad2=2' reads those sets' questions twice an epoch."""
+    found = {}
+    for part in spec.split(","):
+        name, _, times = part.partition("=")
+        if not name or not times.isdigit() or int(times) < 1:
+            raise argparse.ArgumentTypeError(f"{part!r}: give SET=TIMES, e.g. squad=2")
+        found[name] = int(times)
+    return found
 
 
 def batch_of(data: dict, questions: list[torch.Tensor], device: str) -> dict[str, torch.Tensor]:
@@ -167,8 +191,8 @@ def to(value, device: str):
 
 
 # What must match for a checkpoint to go on: the same run, not merely the same output file.
-RUN_KEYS = ("data", "base", "init", "focus", "replay", "max_windows", "epochs", "batch", "lr", "seed",
-            "precision")
+RUN_KEYS = ("data", "base", "init", "focus", "replay", "repeat", "max_windows", "epochs", "batch", "lr",
+            "seed", "precision")
 
 
 def checkpoint_of(args: argparse.Namespace) -> Path:
@@ -307,6 +331,8 @@ def main() -> None:
     parser.add_argument("--focus", help="train on the questions whose id matches this regex...")
     parser.add_argument("--replay", type=float, default=0.3,
                         help="...and this many others per focused question")
+    parser.add_argument("--repeat", type=repeat_spec,
+                        help="SET=TIMES[,...]: read a set's questions that many times an epoch")
     parser.add_argument("--max-windows", type=int, default=0, help="per question (0: all)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--epochs", type=int, default=3)
