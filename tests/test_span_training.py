@@ -138,9 +138,9 @@ def tiny_run(tmp: Path, **given: object) -> argparse.Namespace:
              groups=np.array(groups), meta=np.array(['{"id": "q"}'] * len(groups)))
     return argparse.Namespace(**{
         "data": tmp / "d.npz", "dev": None, "base": None, "init": tmp / "init", "focus": None,
-        "replay": 0.0, "max_windows": 0, "out": tmp / "w.safetensors", "epochs": 3, "batch": 2,
-        "lr": 1e-3, "seed": 3, "device": "cpu", "precision": "fp32", "half": False, "checkpoint_minutes": 0.0,
-        "stop_after_minutes": 0.0, **given})
+        "replay": 0.0, "repeat": None, "max_windows": 0, "out": tmp / "w.safetensors", "epochs": 3,
+        "batch": 2, "lr": 1e-3, "seed": 3, "device": "cpu", "precision": "fp32", "half": False,
+        "checkpoint_minutes": 0.0, "stop_after_minutes": 0.0, **given})
 
 
 @pytest.fixture

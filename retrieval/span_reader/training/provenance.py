@@ -36,7 +36,8 @@ def training_record(run: dict, earlier: dict) -> dict:
     precision = given.get("precision", "fp32")  # runs before the option were float32
     flags = (f"--max-windows {windows} --epochs {given['epochs']} --lr {given['lr']} --seed {given['seed']}"
              f" --precision {precision}")
-    repeat = given.get("repeat") if given.get("repeat") not in (None, "None") else None
+    repeat = given.get("repeat", "None")  # runs before the option repeated nothing
+    repeat = None if repeat == "None" else repeat
     flags += f" --repeat {repeat}" if repeat else ""
     if continued:  # train-more fixes its own epochs, lr and windows
         make = f"make train-more FOCUS='{given['focus']}' REPLAY={given['replay']}"

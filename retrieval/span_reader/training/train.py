@@ -69,8 +69,8 @@ def selected(data: dict, args: argparse.Namespace) -> list[torch.Tensor]:
         rng = np.random.default_rng(args.seed)
         keep = rng.choice(rest, size=min(len(rest), int(args.replay * len(hit))), replace=False)
         order = sorted([*hit, *keep.tolist()])
-    if spec := getattr(args, "repeat", None):
-        times = repeats(spec)
+    if args.repeat:
+        times = repeats(args.repeat)
         order = [n for n in order for _ in range(times.get(meta[n].get("set"), 1))]
     questions = [questions[n] for n in order]
     if args.max_windows:
