@@ -62,8 +62,11 @@ def take(written: Path, corpus: Path, allowed: Callable[[str], str | None] = odd
             dropped.append(f"line {n} ({row.get('id')}): {'; '.join(found)}")
             continue
         seen.add(row["id"])
-        kept.append({k: row[k] for k in ("id", "question", "answers", "sources", "evidence_span",
-                                          "kind", "article", "writer")})
+        fields = ("id", "question", "answers", "sources", "evidence_span", "kind", "article",
+                  "writer")
+        # "style" (how it was typed: lowercase, keyword, ...) where the writer gave one, so
+        # that scores can be broken down by it
+        kept.append({k: row[k] for k in (*fields, "style") if k in row})
     return kept, dropped
 
 

@@ -66,8 +66,9 @@ def test_take_locates_evidence_and_leaves_out_bad_rows(tmp_path):
     (corpus / "0002_b.txt").write_text("Even\n\nAn even article says 7.\n", encoding="utf-8")
     good = {"id": "w-0001-1", "question": "acme profit 2004", "answers": ["$5m"], "sources": ["0001"],
             "evidence": "Acme made a profit of $5m in 2004.", "kind": "how much", "article": "0001",
-            "writer": "w"}
-    unanswerable = {**good, "id": "w-0001-2", "question": "how many staff does Acme have",
+            "writer": "w", "style": "keyword"}
+    unanswerable = {**{k: v for k, v in good.items() if k != "style"}, "id": "w-0001-2",
+                    "question": "how many staff does Acme have",
                     "answers": [], "sources": [], "evidence": None, "kind": "how many"}
     not_verbatim = {**good, "id": "w-0001-3", "answers": ["$6m"]}
     even = {**good, "id": "w-0002-1", "answers": ["7"], "sources": ["0002"],
@@ -86,6 +87,7 @@ def test_take_locates_evidence_and_leaves_out_bad_rows(tmp_path):
     a, b = kept[0]["evidence_span"]
     assert text[a:b] == "Acme made a profit of $5m in 2004."
     assert kept[1]["evidence_span"] is None and "evidence" not in kept[0]
+    assert kept[0]["style"] == "keyword" and "style" not in kept[1]  # as written, for breakdowns
     assert len(dropped) == 3
     assert any("w-0001-3" in d and "not verbatim" in d for d in dropped)
     assert any("w-0002-1" in d and "odd-numbered" in d for d in dropped)
