@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed
 # The span reader's training (optional: torch and the base encoder come with the `train` extra).
 # On 2 CPU cores with bfloat16 instructions (AVX-512 BF16, used by itself) some 21 windows a
 # second: about 4 h over all windows, 2 h with MAX_WINDOWS=4 (a question's answer windows first);
-# twice that on a CPU without them; a few minutes on a GPU (DEVICE=cuda). Stopped, the same
+# four times that on a CPU without them (float32: 5 windows a second on an AVX2-only AMD EPYC);
+# a few minutes on a GPU (DEVICE=cuda). Stopped, the same
 # command goes on from the last checkpoint (saved every 10 minutes) to the weights an unbroken run gives.
 DEVICE ?=
 EPOCHS ?= 4
