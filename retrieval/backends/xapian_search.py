@@ -137,8 +137,12 @@ class XapianSearch:
             self._combine()
         elif self._db is not None and now - self._checked >= self.refresh:
             self._checked = now
-            if self._db.reopen():  # a shard was written to: counts and averages changed
-                self._stats = self._statistics([s for s in self.shards if s.db is not None])
+            try:
+                if self._db.reopen():  # a shard was written to: counts and averages changed
+                    self._stats = self._statistics([s for s in self.shards if s.db is not None])
+            except self.xapian.Error as err:  # a shard died since the last search: find which
+                log.warning("a Xapian shard failed on reopening: %s", err)
+                self._recover()
 
     def _recover(self) -> None:
         """After a failed search: connect again to each shard that no longer answers (a
