@@ -21,6 +21,9 @@ from build import SQUAD_PART
 from check import article_texts, locate, problems
 
 HERE = Path(__file__).resolve().parent
+# What raw/ keeps of a row; "style" (how it was typed: lowercase, keyword, ...) only where the
+# writer gave one, so that scores can be broken down by it.
+KEPT = ("id", "question", "answers", "sources", "evidence_span", "kind", "article", "writer", "style")
 
 
 def odd_bbc(article: str) -> str | None:
@@ -62,11 +65,7 @@ def take(written: Path, corpus: Path, allowed: Callable[[str], str | None] = odd
             dropped.append(f"line {n} ({row.get('id')}): {'; '.join(found)}")
             continue
         seen.add(row["id"])
-        fields = ("id", "question", "answers", "sources", "evidence_span", "kind", "article",
-                  "writer")
-        # "style" (how it was typed: lowercase, keyword, ...) where the writer gave one, so
-        # that scores can be broken down by it
-        kept.append({k: row[k] for k in (*fields, "style") if k in row})
+        kept.append({k: row[k] for k in KEPT if k in row})
     return kept, dropped
 
 

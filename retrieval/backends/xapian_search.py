@@ -83,11 +83,11 @@ class XapianSearch:
         partial answers are not allowed)."""
         with self._lock:
             for _ in range(3):  # a failure reconnects or sets aside what failed, then tries again
-                self._revive()
-                up = [s for s in self.shards if s.db is not None]
-                if not up or (len(up) < len(self.shards) and not self.allow_partial):
-                    raise SearchUnavailable(self._down_summary())
-                try:
+                try:  # reopening to see new writes meets a shard that died, as a search does
+                    self._revive()
+                    up = [s for s in self.shards if s.db is not None]
+                    if not up or (len(up) < len(self.shards) and not self.allow_partial):
+                        raise SearchUnavailable(self._down_summary())
                     return Ranked(self._ranked(terms, k), partial=len(up) < len(self.shards))
                 except self.xapian.Error as err:  # a network error or timeout: find who
                     log.warning("a Xapian shard failed during a search: %s", err)
@@ -137,12 +137,8 @@ class XapianSearch:
             self._combine()
         elif self._db is not None and now - self._checked >= self.refresh:
             self._checked = now
-            try:
-                if self._db.reopen():  # a shard was written to: counts and averages changed
-                    self._stats = self._statistics([s for s in self.shards if s.db is not None])
-            except self.xapian.Error as err:  # a shard died since the last search: find which
-                log.warning("a Xapian shard failed on reopening: %s", err)
-                self._recover()
+            if self._db.reopen():  # a shard was written to: counts and averages changed
+                self._stats = self._statistics([s for s in self.shards if s.db is not None])
 
     def _recover(self) -> None:
         """After a failed search: connect again to each shard that no longer answers (a
