@@ -23,7 +23,8 @@ from check import article_texts, locate, problems
 HERE = Path(__file__).resolve().parent
 # What raw/ keeps of a row; "style" (how it was typed: lowercase, keyword, ...) only where the
 # writer gave one, so that scores can be broken down by it.
-KEPT = ("id", "question", "answers", "sources", "evidence_span", "kind", "article", "writer", "style")
+KEPT = ("id", "question", "answers", "sources", "evidence_span", "kind", "article", "writer",
+        "style")
 
 
 def odd_bbc(article: str) -> str | None:
