@@ -85,9 +85,12 @@ train: $(TRAINED)
 # INIT may also be a run's float weights (.safetensors), to go on from it without the int8 loss;
 # REPLAY: other questions per focused one. The default FOCUS is the fourth pass, the questions
 # the shipped model has not seen (a first try with REPLAY=1.0: docs/reader-trials.md).
+# MORE_EPOCHS and MORE_LR are its own, smaller than a run from the base needs; REPEAT as above.
 INIT  ?= retrieval/span_reader/model/reader.int8.onnx
 FOCUS ?= ^bbc-w(3[4-9]|4[01])-
 REPLAY ?= 0.3
+MORE_EPOCHS ?= 2
+MORE_LR ?= 5e-5
 train-more: $(TRAINED)
 	$(BIN)/python questions/build.py ../shared
 	$(BIN)/python -m retrieval.span_reader.training.examples --part train --out $(TRAIN)/train.npz
@@ -96,7 +99,8 @@ train-more: $(TRAINED)
 		--model $(INIT) --out $(TRAIN)/init.safetensors,cp $(INIT) $(TRAIN)/init.safetensors)
 	$(BIN)/python -m retrieval.span_reader.training.train --data $(TRAIN)/train.npz \
 		--init $(TRAIN)/init.safetensors --out $(TRAIN)/weights.safetensors --focus '$(FOCUS)' \
-		--replay $(REPLAY) --max-windows 4 --epochs 2 --lr 5e-5 $(if $(DEVICE),--device $(DEVICE))
+		--replay $(REPLAY) --max-windows 4 --epochs $(MORE_EPOCHS) --lr $(MORE_LR) \
+		$(if $(REPEAT),--repeat $(REPEAT)) $(if $(DEVICE),--device $(DEVICE))
 	$(BIN)/python -m retrieval.span_reader.training.export --weights $(TRAIN)/weights.safetensors
 	$(FIT_AFTER_MODEL)
 	$(BIN)/python -m retrieval.span_reader.training.provenance --run $(TRAIN)/weights.json

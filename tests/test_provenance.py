@@ -27,7 +27,8 @@ def test_a_run_that_went_on_keeps_the_model_it_started_from() -> None:
     record = training_record(run_json(base="None", init=".train/init.safetensors",
                                       focus="^bbc-w2", epochs="2", lr="5e-05"),
                              earlier={"model_sha256": "old", "training": {"epochs": 4}})
-    assert record["command"].startswith("make train-more FOCUS='^bbc-w2' REPLAY=0.3 (")
+    assert record["command"].startswith(
+        "make train-more FOCUS='^bbc-w2' REPLAY=0.3 MORE_EPOCHS=2 MORE_LR=5e-05 (")
     assert "--focus '^bbc-w2'" in record["command"]
     assert record["continued_from"] == {"model_sha256": "old", "training": {"epochs": 4}}
 

@@ -39,8 +39,10 @@ def training_record(run: dict, earlier: dict) -> dict:
     repeat = given.get("repeat", "None")  # runs before the option repeated nothing
     repeat = None if repeat == "None" else repeat
     flags += f" --repeat {repeat}" if repeat else ""
-    if continued:  # train-more fixes its own epochs, lr and windows
-        make = f"make train-more FOCUS='{given['focus']}' REPLAY={given['replay']}"
+    if continued:  # train-more fixes its windows at 4; the rest are its make variables
+        make = (f"make train-more FOCUS='{given['focus']}' REPLAY={given['replay']}"
+                f" MORE_EPOCHS={given['epochs']} MORE_LR={given['lr']}")
+        make += f" REPEAT={repeat}" if repeat else ""
         flags = f"--init INIT --focus '{given['focus']}' --replay {given['replay']} {flags}"
     else:  # the make variables that give this run again (MAX_WINDOWS unset reads them all)
         make = f"make train EPOCHS={given['epochs']} LR={given['lr']}"
