@@ -53,13 +53,16 @@ eval: $(STAMP)
 	$(BIN)/qabot eval ../shared/eval/seeds_dev.jsonl
 
 # What follows every new model: the ranker fitted on its train-part candidates, then the
-# abstention and its threshold on its dev-part answers.
+# abstention and its threshold on its dev-part answers, then how sure the answer of its best 4
+# windows must be to stand without reading the other 4 (the cascade).
 define FIT_AFTER_MODEL
 $(BIN)/python -m retrieval.span_reader.training.rank collect --part train
 	$(BIN)/python -m retrieval.span_reader.training.rank collect --part dev
 	$(BIN)/python -m retrieval.span_reader.training.rank fit
 	$(BIN)/python -m retrieval.span_reader.training.calibrate collect --part dev
 	$(BIN)/python -m retrieval.span_reader.training.calibrate fit
+	$(BIN)/python -m retrieval.span_reader.training.calibrate collect --part dev --windows 4
+	$(BIN)/python -m retrieval.span_reader.training.calibrate cascade --part dev
 endef
 
 $(TRAINED): pyproject.toml $(STAMP)

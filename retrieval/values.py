@@ -101,6 +101,7 @@ class Trace:
     threshold: float
     rules: tuple[str, ...] = ()
     features: tuple[tuple[str, float], ...] = ()
+    windows: int = 0  # windows the neural reader weighed (its best few when they sufficed)
 
 
 @dataclass(frozen=True)

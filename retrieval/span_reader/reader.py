@@ -28,6 +28,38 @@ CONFLICT_GAP = 1.5  # a rival this close to the best answer's margin is a real d
 
 
 @dataclass(frozen=True)
+class Cascade:
+    """Read the best `first` windows, and the rest only when the answer they give is less
+    sure than `stop_at` (P(right)): the model is most of an answer's time (on an AVX2-only
+    CPU, 48 ms a window), and most questions are settled by their best windows. Fitted on dev
+    by `calibrate cascade`, so that reading fewer windows costs no dev set its score."""
+
+    first: int
+    stop_at: float
+
+    @classmethod
+    def from_settings(cls, settings: dict | None) -> Cascade | None:
+        return cls(int(settings["first"]), float(settings["stop_at"])) if settings else None
+
+
+@dataclass(frozen=True)
+class Read:
+    """What the model made of some windows: their candidate spans and each window's [CLS]
+    start and end logits."""
+
+    spans: list[Span]
+    cls_start: np.ndarray
+    cls_end: np.ndarray
+
+    @property
+    def null(self) -> float:
+        """The score of "no answer in any window", as training normalises it."""
+        if not len(self.cls_start):
+            return 0.0
+        return no_answer_score(self.cls_start[:, None], self.cls_end[:, None])
+
+
+@dataclass(frozen=True)
 class Reading:
     """The answer the ranker chose, every window's best span (highest score first), the
     no-answer score, and the chosen answer's features."""
@@ -48,11 +80,12 @@ class SpanReader:
     """Reads the retrieved windows with the span model and decides whether to answer."""
 
     def __init__(self, model: OnnxSpanModel, encoder: Encoder, abstention: Abstention,
-                 ranker: Ranker | None = None) -> None:
+                 ranker: Ranker | None = None, cascade: Cascade | None = None) -> None:
         self.model = model
         self.encoder = encoder
         self.abstention = abstention
         self.ranker = ranker or Ranker.from_settings(None)
+        self.cascade = cascade  # None: every window in one batch
 
     @classmethod
     def load(cls, model_dir: Path = MODEL_DIR, threshold: float | None = None) -> SpanReader:
@@ -63,36 +96,63 @@ class SpanReader:
         if threshold is not None:
             abstention = replace(abstention, threshold=threshold)
         return cls(OnnxSpanModel(model_dir / MODEL_FILE), encoder, abstention,
-                   Ranker.from_settings(settings.get("rank")))
+                   Ranker.from_settings(settings.get("rank")),
+                   Cascade.from_settings(settings.get("cascade")))
 
-    def spans(self, question: str, windows: Sequence[Window],
-              ) -> tuple[list[Span], np.ndarray, float]:
-        """The few best spans of each window, each window's best first; every window's own
-        no-answer score; and the score of no answer in any window."""
+    def spans(self, question: str, windows: Sequence[Window]) -> Read:
+        """The few best spans of each window, each window's best first, and each window's
+        [CLS] logits, the windows read in one batch."""
         if not windows:
-            return [], np.zeros(0), 0.0
+            return Read([], np.zeros(0), np.zeros(0))
         encoded = self.encoder.encode_all(question, windows)
         start, end = self.model.logits(encoded)
         found = [s for n, e in enumerate(encoded) for s in window_spans(n, e, start[n], end[n])]
-        return found, start[:, 0] + end[:, 0], no_answer_score(start, end)
+        return Read(found, start[:, 0], end[:, 0])
 
     def candidates(self, engine: Engine, text: str, weights: dict[str, float],
                    ranked: Sequence[tuple[int, float]],
                    ) -> tuple[tuple[Window, ...], list[Span], list[WindowView], float]:
-        """The windows read, every candidate span, what the ranker knows of each window, and
-        the no-answer score (`weights`: the idf of each question term)."""
-        windows = tuple(reading_windows(
+        """Every window read at once, every candidate span, what the ranker knows of each
+        window, and the no-answer score (`weights`: the idf of each question term)."""
+        windows = self.windows(engine, ranked)
+        read = self.spans(text, windows)
+        return windows, read.spans, self.views(engine, windows, read, weights, ranked), read.null
+
+    @staticmethod
+    def windows(engine: Engine, ranked: Sequence[tuple[int, float]]) -> tuple[Window, ...]:
+        return tuple(reading_windows(
             engine.sentences, engine.documents, ranked, engine.config.windows))
-        found, own_null, null = self.spans(text, windows)
+
+    @staticmethod
+    def views(engine: Engine, windows: Sequence[Window], read: Read, weights: dict[str, float],
+              ranked: Sequence[tuple[int, float]]) -> list[WindowView]:
         top = (ranked[0][1] or 1.0) if ranked else 1.0
-        views = [WindowView(w.rank, w.bm25 / top, engine.window_cover(w.centre, weights),
-                            float(own_null[n])) for n, w in enumerate(windows)]
-        return windows, found, views, null
+        own_null = read.cls_start + read.cls_end
+        return [WindowView(w.rank, w.bm25 / top, engine.window_cover(w.centre, weights),
+                           float(own_null[n])) for n, w in enumerate(windows)]
 
     def read(self, engine: Engine, text: str, terms: Sequence[str],
              ranked: Sequence[tuple[int, float]]) -> Reading | None:
+        """The best windows first when a cascade is set: their answer stands if it is sure
+        enough, else every window is read again in one batch, exactly as without the cascade
+        (the int8 model scales activations per batch: a window read with other windows scores
+        up to 1.5 apart, so reading only the rest and merging would not be the same reading)."""
         weights = engine.term_weights_of(terms)
-        windows, found, views, null = self.candidates(engine, text, weights, ranked)
+        windows = self.windows(engine, ranked)
+        first = len(windows) if self.cascade is None else min(self.cascade.first, len(windows))
+        read = self.spans(text, windows[:first])
+        reading = self.weigh(engine, text, terms, weights, ranked, windows[:first], read)
+        if first == len(windows) or (reading is not None and self.abstention.probability(
+                reading.features) >= self.cascade.stop_at):
+            return reading
+        return self.weigh(engine, text, terms, weights, ranked, windows, self.spans(text, windows))
+
+    def weigh(self, engine: Engine, text: str, terms: Sequence[str], weights: dict[str, float],
+              ranked: Sequence[tuple[int, float]], windows: tuple[Window, ...],
+              read: Read) -> Reading | None:
+        """The ranker's choice among the spans read, and the features the abstention weighs."""
+        found, null = read.spans, read.null
+        views = self.views(engine, windows, read, weights, ranked)
         if not found:
             return None
         best = self.ranker.order(text, found, views)[0]
@@ -129,7 +189,8 @@ class SpanReader:
                            round(reading.margin(s), 3))
             for s in (reading.best,) + tuple(s for s in reading.spans if s is not reading.best)),
             round(p, 4), self.abstention.threshold,
-            features=tuple((k, round(v, 4)) for k, v in reading.features.items()))
+            features=tuple((k, round(v, 4)) for k, v in reading.features.items()),
+            windows=len(reading.windows))
         if p < self.abstention.threshold:
             return Answer(question, None, None, (), p, passages=hits, reason="low_confidence",
                           trace=trace)

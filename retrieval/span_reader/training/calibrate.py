@@ -4,6 +4,8 @@
     python -m retrieval.span_reader.training.calibrate fit          # writes reader.json
     python -m retrieval.span_reader.training.calibrate report --part test
     python -m retrieval.span_reader.training.calibrate cv [--objective bbc,seeds,squad,squad2]
+    python -m retrieval.span_reader.training.calibrate collect --part dev --windows 4
+    python -m retrieval.span_reader.training.calibrate cascade --part dev  # after fit
 
 `collect` keeps each question's best answer, its sources and the reader's features in
 .train/preds-PART.jsonl; `fit` learns which answers are right from the dev part only (BBC
@@ -11,7 +13,8 @@ News searched over its odd-numbered articles, as everything fitted is) and picks
 threshold that maximises the mean overall score over the dev sets; `report` scores a part
 with the fitted abstention, by the rules of shared/eval/score.py; `cv` estimates what the
 fit is worth on unseen questions (grouped by article, out of fold), to compare features or
-the threshold's objective on dev without reading test.
+the threshold's objective on dev without reading test; `cascade` finds how sure the answer
+of the best 4 windows must be to stand without reading the rest (it follows every `fit`).
 """
 from __future__ import annotations
 
@@ -69,10 +72,11 @@ def collect(part: str, reader: str, windows: int | None = None) -> Path:
                 engines[corpus] = Engine.from_folder(
                     corpus, EngineConfig(reader=reader, parse_worker=False,
                                          windows=windows or EngineConfig.windows), CACHE)
-                if reader == "neural":  # answer always: the fit decides when not to
+                if reader == "neural":  # answer always, every window: fits decide the rest
                     engines[corpus].span_reader.abstention = Abstention(
                         (0.0,) * len(FEATURES), 0.0, 0.0, (0.0,) * len(FEATURES),
                         (1.0,) * len(FEATURES))
+                    engines[corpus].span_reader.cascade = None
             engine = engines[corpus]
             began = time.perf_counter()
             rows = [json.loads(x) for x in (ROOT / "questions" / part / f"{name}.jsonl").open()]
@@ -220,6 +224,54 @@ def fit() -> dict:
     return fitted
 
 
+def cascaded(full: list[dict], first: list[dict], abstention: Abstention,
+             stop_at: float) -> list[dict]:
+    """Each question as the cascade answers it: from its best windows when that answer's
+    P(right) reaches `stop_at`, else from every window (rows collected both ways)."""
+    for a, b in zip(full, first, strict=True):
+        assert (a["set"], a["question"]) == (b["set"], b["question"]), "collected apart"
+    return [b if sureness(b, abstention) >= stop_at else a for a, b in zip(full, first)]
+
+
+def cascade(part: str, first: int) -> None:
+    """On dev: the lowest P(right), from 0.50 up, at which the answer of the best `first`
+    windows may stand without reading the rest while no dev set loses more than 0.01 of its
+    overall score and their mean no more than 0.002; written into reader.json. On test: the
+    fitted one applied, for `compare` against reading every window."""
+    path = MODEL_DIR / SETTINGS_FILE
+    settings = json.loads(path.read_text())
+    abstention = Abstention.from_settings(settings["abstain"])
+    full, short = load_preds(part), load_preds(part, f"-w{first}")
+    base = overall_by_set(full, abstention)
+    chosen = None
+    if part == "dev":
+        for stop_at in np.arange(0.50, 0.951, 0.05):
+            rows = cascaded(full, short, abstention, float(stop_at))
+            got = overall_by_set(rows, abstention)
+            stopped = sum(r is b for r, b in zip(rows, short)) / len(rows)
+            drop = {k: base[k] - got[k] for k in base}
+            ok = max(drop.values()) <= 0.01 and np.mean(list(drop.values())) <= 0.002
+            print(f"stop at {stop_at:.2f}: {stopped:.0%} stop after {first} windows; "
+                  + ", ".join(f"{k} {got[k]:.3f} ({-drop[k]:+.3f})" for k in got)
+                  + ("  <- chosen" if ok and chosen is None else ""))
+            if ok and chosen is None:
+                chosen = {"first": first, "stop_at": round(float(stop_at), 2),
+                          "dev_stopped": round(stopped, 3)}
+        settings["cascade"] = chosen
+        path.write_text(json.dumps(settings, indent=1) + "\n")
+        print(f"cascade: {chosen}" if chosen else "no stop keeps dev: every window is read")
+    else:
+        chosen = settings.get("cascade")
+        if not chosen or chosen["first"] != first:
+            raise SystemExit(f"reader.json has no cascade over {first} windows: fit it on dev")
+    if chosen:
+        rows = cascaded(full, short, abstention, chosen["stop_at"])
+        stopped = sum(r is b for r, b in zip(rows, short)) / len(rows)
+        out = WORK / f"preds-{part}-cascade.jsonl"
+        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        print(f"{part}: {stopped:.0%} stop after {first} windows; answers in {out}")
+
+
 def article(row: dict) -> str:
     """The document a question was written from (older rows: their first source, or the row
     itself), so that cross-validation holds out an article's questions together."""
@@ -286,10 +338,11 @@ def report(part: str, suffix: str = "") -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["collect", "fit", "report", "cv"])
+    parser.add_argument("step", choices=["collect", "fit", "report", "cv", "cascade"])
     parser.add_argument("--part", default="dev", choices=["train", "dev", "test"])
     parser.add_argument("--reader", default="neural", choices=["neural", "rules"])
-    parser.add_argument("--windows", type=int, help="windows read (default: the engine's)")
+    parser.add_argument("--windows", type=int,
+                        help="collect: windows read (default: the engine's); cascade: the first read")
     parser.add_argument("--objective", default=",".join(ABSTAIN_SETS),
                         help="cv: the sets whose mean overall score picks each fold's threshold")
     args = parser.parse_args()
@@ -308,6 +361,8 @@ def main() -> None:
         means = {k: np.mean([found[n][0] for n in k if n in found]) for k in (ABSTAIN_SETS, SETS)}
         print(f"threshold by {'+'.join(objective)}: mean overall {means[ABSTAIN_SETS]:.3f} over "
               f"{'+'.join(ABSTAIN_SETS)}, {means[SETS]:.3f} over all")
+    elif args.step == "cascade":
+        cascade(args.part, args.windows or 4)
     elif args.step == "fit":
         fit()
         report("dev")
