@@ -44,19 +44,12 @@ class Cascade:
 
 @dataclass(frozen=True)
 class Read:
-    """What the model made of some windows: their candidate spans and each window's [CLS]
-    start and end logits."""
+    """What the model made of some windows read in one batch: their candidate spans, each
+    window's own no-answer score, and the score of no answer in any of them."""
 
     spans: list[Span]
-    cls_start: np.ndarray
-    cls_end: np.ndarray
-
-    @property
-    def null(self) -> float:
-        """The score of "no answer in any window", as training normalises it."""
-        if not len(self.cls_start):
-            return 0.0
-        return no_answer_score(self.cls_start[:, None], self.cls_end[:, None])
+    own_null: np.ndarray
+    null: float
 
 
 @dataclass(frozen=True)
@@ -100,14 +93,14 @@ class SpanReader:
                    Cascade.from_settings(settings.get("cascade")))
 
     def spans(self, question: str, windows: Sequence[Window]) -> Read:
-        """The few best spans of each window, each window's best first, and each window's
-        [CLS] logits, the windows read in one batch."""
+        """The few best spans of each window, each window's best first, and the no-answer
+        scores, the windows read in one batch."""
         if not windows:
-            return Read([], np.zeros(0), np.zeros(0))
+            return Read([], np.zeros(0), 0.0)
         encoded = self.encoder.encode_all(question, windows)
         start, end = self.model.logits(encoded)
         found = [s for n, e in enumerate(encoded) for s in window_spans(n, e, start[n], end[n])]
-        return Read(found, start[:, 0], end[:, 0])
+        return Read(found, start[:, 0] + end[:, 0], no_answer_score(start, end))
 
     def candidates(self, engine: Engine, text: str, weights: dict[str, float],
                    ranked: Sequence[tuple[int, float]],
@@ -127,9 +120,8 @@ class SpanReader:
     def views(engine: Engine, windows: Sequence[Window], read: Read, weights: dict[str, float],
               ranked: Sequence[tuple[int, float]]) -> list[WindowView]:
         top = (ranked[0][1] or 1.0) if ranked else 1.0
-        own_null = read.cls_start + read.cls_end
         return [WindowView(w.rank, w.bm25 / top, engine.window_cover(w.centre, weights),
-                           float(own_null[n])) for n, w in enumerate(windows)]
+                           float(read.own_null[n])) for n, w in enumerate(windows)]
 
     def read(self, engine: Engine, text: str, terms: Sequence[str],
              ranked: Sequence[tuple[int, float]]) -> Reading | None:

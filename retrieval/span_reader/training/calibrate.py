@@ -225,12 +225,14 @@ def fit() -> dict:
 
 
 def cascaded(full: list[dict], first: list[dict], abstention: Abstention,
-             stop_at: float) -> list[dict]:
+             stop_at: float) -> tuple[list[dict], float]:
     """Each question as the cascade answers it: from its best windows when that answer's
-    P(right) reaches `stop_at`, else from every window (rows collected both ways)."""
+    P(right) reaches `stop_at`, else from every window (rows collected both ways); and the
+    share that stopped at its best windows."""
     for a, b in zip(full, first, strict=True):
         assert (a["set"], a["question"]) == (b["set"], b["question"]), "collected apart"
-    return [b if sureness(b, abstention) >= stop_at else a for a, b in zip(full, first)]
+    stops = [sureness(b, abstention) >= stop_at for b in first]
+    return [b if stop else a for a, b, stop in zip(full, first, stops)], sum(stops) / len(stops)
 
 
 def cascade(part: str, first: int) -> None:
@@ -246,9 +248,8 @@ def cascade(part: str, first: int) -> None:
     chosen = None
     if part == "dev":
         for stop_at in np.arange(0.50, 0.951, 0.05):
-            rows = cascaded(full, short, abstention, float(stop_at))
+            rows, stopped = cascaded(full, short, abstention, float(stop_at))
             got = overall_by_set(rows, abstention)
-            stopped = sum(r is b for r, b in zip(rows, short)) / len(rows)
             drop = {k: base[k] - got[k] for k in base}
             ok = max(drop.values()) <= 0.01 and np.mean(list(drop.values())) <= 0.002
             print(f"stop at {stop_at:.2f}: {stopped:.0%} stop after {first} windows; "
@@ -265,8 +266,7 @@ def cascade(part: str, first: int) -> None:
         if not chosen or chosen["first"] != first:
             raise SystemExit(f"reader.json has no cascade over {first} windows: fit it on dev")
     if chosen:
-        rows = cascaded(full, short, abstention, chosen["stop_at"])
-        stopped = sum(r is b for r, b in zip(rows, short)) / len(rows)
+        rows, stopped = cascaded(full, short, abstention, chosen["stop_at"])
         out = WORK / f"preds-{part}-cascade.jsonl"
         out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         print(f"{part}: {stopped:.0%} stop after {first} windows; answers in {out}")
