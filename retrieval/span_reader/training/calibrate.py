@@ -22,6 +22,7 @@ import argparse
 import json
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -62,8 +63,12 @@ def corpus_of(name: str, part: str) -> Path:
     return SHARED / "eval" / "squad-dev" / "corpus"
 
 
-def collect(part: str, reader: str, windows: int | None = None) -> Path:
-    out = WORK / f"preds-{part}{'' if reader == 'neural' else '-' + reader}{f'-w{windows}' if windows else ''}.jsonl"
+def collect(part: str, reader: str, windows: int | None = None, cascade: bool = False) -> Path:
+    """Every question of the part answered, to preds-PART*.jsonl. The span reader answers
+    always, every window read at once (the fits decide the rest), or with `cascade`, as the
+    shipped reader reads: its cascade stopping by the fitted abstention."""
+    out = WORK / (f"preds-{part}{'' if reader == 'neural' else '-' + reader}"
+                  f"{f'-w{windows}' if windows else ''}{'-read-cascade' if cascade else ''}.jsonl")
     engines: dict[Path, Engine] = {}
     with out.open("w", encoding="utf-8") as f:
         for name in SETS:
@@ -72,11 +77,14 @@ def collect(part: str, reader: str, windows: int | None = None) -> Path:
                 engines[corpus] = Engine.from_folder(
                     corpus, EngineConfig(reader=reader, parse_worker=False,
                                          windows=windows or EngineConfig.windows), CACHE)
-                if reader == "neural":  # answer always, every window: fits decide the rest
-                    engines[corpus].span_reader.abstention = Abstention(
+                span_reader = engines[corpus].span_reader
+                if reader == "neural" and cascade:  # answer always, stop as shipped
+                    span_reader.abstention = replace(span_reader.abstention, threshold=0.0)
+                elif reader == "neural":  # answer always, every window: fits decide the rest
+                    span_reader.abstention = Abstention(
                         (0.0,) * len(FEATURES), 0.0, 0.0, (0.0,) * len(FEATURES),
                         (1.0,) * len(FEATURES))
-                    engines[corpus].span_reader.cascade = None
+                    span_reader.cascade = None
             engine = engines[corpus]
             began = time.perf_counter()
             rows = [json.loads(x) for x in (ROOT / "questions" / part / f"{name}.jsonl").open()]
@@ -343,13 +351,16 @@ def main() -> None:
     parser.add_argument("--reader", default="neural", choices=["neural", "rules"])
     parser.add_argument("--windows", type=int,
                         help="collect: windows read (default: the engine's); cascade: the first read")
+    parser.add_argument("--cascade", action="store_true",
+                        help="collect: read as the shipped reader does, its cascade on")
     parser.add_argument("--objective", default=",".join(ABSTAIN_SETS),
                         help="cv: the sets whose mean overall score picks each fold's threshold")
     args = parser.parse_args()
     suffix = "" if args.reader == "neural" else "-" + args.reader
     if args.step == "collect":
-        collect(args.part, args.reader, args.windows)
-        report(args.part, suffix + (f"-w{args.windows}" if args.windows else ""))
+        collect(args.part, args.reader, args.windows, args.cascade)
+        report(args.part, suffix + (f"-w{args.windows}" if args.windows else "")
+               + ("-read-cascade" if args.cascade else ""))
     elif args.step == "cv":
         objective = tuple(args.objective.split(","))
         if unknown := set(objective) - set(SETS):
