@@ -358,9 +358,8 @@ def main() -> None:
     args = parser.parse_args()
     suffix = "" if args.reader == "neural" else "-" + args.reader
     if args.step == "collect":
-        collect(args.part, args.reader, args.windows, args.cascade)
-        report(args.part, suffix + (f"-w{args.windows}" if args.windows else "")
-               + ("-read-cascade" if args.cascade else ""))
+        out = collect(args.part, args.reader, args.windows, args.cascade)
+        report(args.part, out.stem.removeprefix(f"preds-{args.part}"))  # the file's own name
     elif args.step == "cv":
         objective = tuple(args.objective.split(","))
         if unknown := set(objective) - set(SETS):
